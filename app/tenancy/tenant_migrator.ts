@@ -1,0 +1,147 @@
+import { readdir } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { BaseSchema } from '@adonisjs/lucid/schema'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { TenantMigrationError } from '#tenancy/errors'
+import { applySchema } from '#tenancy/tenant_scope'
+
+export const MIGRATIONS_TABLE = 'schema_migrations'
+
+type SchemaClass = new (db: TransactionClientContract, file: string, dryRun?: boolean) => BaseSchema
+
+export interface MigrationFile {
+  name: string
+  path: string
+}
+
+export interface MigrationOutcome {
+  direction: 'up' | 'down'
+  migrations: string[]
+  sql: string[]
+}
+
+/*
+ * Tenant migrations are ordinary Lucid schema files in their own folder. Each tenant
+ * schema keeps its own bookkeeping table; applying them to one schema happens inside the
+ * caller's transaction, so a tenant is migrated completely or not at all.
+ */
+export class TenantMigrator {
+  #files?: Promise<MigrationFile[]>
+  #classes = new Map<string, Promise<SchemaClass>>()
+
+  constructor(readonly directory: string) {}
+
+  files(): Promise<MigrationFile[]> {
+    this.#files ??= readdir(this.directory).then((entries) =>
+      entries
+        .filter((entry) => /\.(ts|js)$/.test(entry) && !entry.endsWith('.d.ts'))
+        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+        .map((entry) => ({
+          name: basename(entry, extname(entry)),
+          path: join(this.directory, entry),
+        }))
+    )
+    return this.#files
+  }
+
+  async names(): Promise<string[]> {
+    return (await this.files()).map((file) => file.name)
+  }
+
+  /*
+   * Creates the bookkeeping table if missing and returns the applied migrations with their
+   * batches. Expects the transaction to be scoped to the tenant schema already.
+   */
+  async applied(trx: TransactionClientContract): Promise<Map<string, number>> {
+    await trx.rawQuery(
+      `create table if not exists ${MIGRATIONS_TABLE} (
+         id serial primary key,
+         name varchar(255) not null unique,
+         batch integer not null,
+         migrated_at timestamptz not null default now()
+       )`
+    )
+    const { rows } = await trx.rawQuery(`select name, batch from ${MIGRATIONS_TABLE} order by id`)
+    return new Map(rows.map((row: { name: string; batch: number }) => [row.name, row.batch]))
+  }
+
+  async up(trx: TransactionClientContract, schemaName: string, dryRun = false) {
+    await applySchema(trx, schemaName)
+    const applied = await this.applied(trx)
+    const pending = (await this.files()).filter((file) => !applied.has(file.name))
+    const batch = Math.max(0, ...applied.values()) + 1
+    return this.#run(trx, 'up', pending, batch, dryRun)
+  }
+
+  /*
+   * Rolls back every batch above `toBatch` (Lucid's meaning of --batch), or the last
+   * batch when none is given.
+   */
+  async down(trx: TransactionClientContract, schemaName: string, toBatch?: number, dryRun = false) {
+    await applySchema(trx, schemaName)
+    const applied = await this.applied(trx)
+    const last = Math.max(0, ...applied.values())
+    const floor = toBatch ?? last - 1
+    const byName = new Map((await this.files()).map((file) => [file.name, file]))
+    const targets = [...applied.entries()]
+      .filter(([, batch]) => batch > floor)
+      .map(([name]) => {
+        const file = byName.get(name)
+        if (!file) {
+          throw new TenantMigrationError(`Cannot roll back "${name}": its file is missing`)
+        }
+        return file
+      })
+      .reverse()
+    return this.#run(trx, 'down', targets, 0, dryRun)
+  }
+
+  async #run(
+    trx: TransactionClientContract,
+    direction: 'up' | 'down',
+    files: MigrationFile[],
+    batch: number,
+    dryRun: boolean
+  ): Promise<MigrationOutcome> {
+    const outcome: MigrationOutcome = { direction, migrations: [], sql: [] }
+    for (const file of files) {
+      const Schema = await this.#load(file)
+      const schema = new Schema(trx, file.name, dryRun)
+      try {
+        const result = direction === 'up' ? await schema.execUp() : await schema.execDown()
+        if (Array.isArray(result)) outcome.sql.push(...result)
+      } catch (error) {
+        throw new TenantMigrationError(`Migration "${file.name}" failed: ${error.message}`, {
+          cause: error,
+        })
+      }
+      if (!dryRun) {
+        if (direction === 'up') {
+          await trx.rawQuery(`insert into ${MIGRATIONS_TABLE} (name, batch) values (?, ?)`, [
+            file.name,
+            batch,
+          ])
+        } else {
+          await trx.rawQuery(`delete from ${MIGRATIONS_TABLE} where name = ?`, [file.name])
+        }
+      }
+      outcome.migrations.push(file.name)
+    }
+    return outcome
+  }
+
+  #load(file: MigrationFile): Promise<SchemaClass> {
+    let loaded = this.#classes.get(file.path)
+    if (!loaded) {
+      loaded = import(pathToFileURL(file.path).href).then((module) => {
+        if (!module.default) {
+          throw new TenantMigrationError(`Tenant migration "${file.name}" has no default export`)
+        }
+        return module.default as SchemaClass
+      })
+      this.#classes.set(file.path, loaded)
+    }
+    return loaded
+  }
+}

@@ -1,0 +1,33 @@
+import { DateTime } from 'luxon'
+import type Tenant from '#models/tenant'
+import type { TenantRef } from '#tenancy/types'
+
+export function toTenantRef(row: Record<string, any>): TenantRef {
+  return Object.freeze({
+    id: row.id,
+    name: row.name,
+    tagline: row.tagline ?? null,
+    schemaName: row.schema_name,
+    ownerId: row.owner_id ?? null,
+    paidUntil: row.paid_until ? toDate(row.paid_until) : null,
+    onTrial: row.on_trial,
+    primaryDomain: row.primary_domain ?? null,
+  })
+}
+
+export function tenantRefOf(tenant: Tenant, primaryDomain: string | null = null): TenantRef {
+  return Object.freeze({
+    id: tenant.id,
+    name: tenant.name,
+    tagline: tenant.tagline,
+    schemaName: tenant.schemaName,
+    ownerId: tenant.ownerId,
+    paidUntil: tenant.paidUntil,
+    onTrial: tenant.onTrial,
+    primaryDomain,
+  })
+}
+
+function toDate(value: Date | string) {
+  return value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value))
+}

@@ -1,0 +1,125 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { quoteSchema } from '#tenancy/schema_name'
+import type { TenantRef } from '#tenancy/types'
+
+/*
+ * A tenant scope is one transaction on the shared pool whose search_path is set with
+ * set_config(..., is_local = true). PostgreSQL drops the setting at COMMIT or ROLLBACK,
+ * so no pooled connection (nor a PgBouncer server connection in transaction mode) ever
+ * carries a tenant's path into the next checkout.
+ */
+export class TenantScope {
+  #failed = false
+
+  private constructor(
+    readonly tenant: TenantRef,
+    readonly client: TransactionClientContract
+  ) {}
+
+  static async open(tenant: TenantRef, statementTimeoutMs?: number): Promise<TenantScope> {
+    const trx = await db.transaction()
+    try {
+      await applySchema(trx, tenant.schemaName, statementTimeoutMs)
+    } catch (error) {
+      await trx.rollback()
+      throw error
+    }
+    const scope = new TenantScope(tenant, trx)
+    scopesByClient.set(trx, scope)
+    return scope
+  }
+
+  get isOpen() {
+    return !this.client.isCompleted
+  }
+
+  markFailed() {
+    this.#failed = true
+  }
+
+  get failed() {
+    return this.#failed
+  }
+
+  /*
+   * A savepoint inside the scope. Rolling it back cannot widen the scope: the path was
+   * set in the enclosing transaction and a savepoint rollback only restores that value.
+   */
+  async savepoint<T>(fn: (client: TransactionClientContract) => Promise<T>): Promise<T> {
+    const nested = await this.client.transaction()
+    scopesByClient.set(nested, this)
+    try {
+      const result = await fn(nested)
+      await nested.commit()
+      return result
+    } catch (error) {
+      if (!nested.isCompleted) await nested.rollback()
+      throw error
+    }
+  }
+
+  async end(commit: boolean) {
+    if (this.client.isCompleted) return
+    if (commit && !this.#failed) {
+      await this.client.commit()
+    } else {
+      await this.client.rollback()
+    }
+  }
+}
+
+/*
+ * Points an open transaction at one tenant schema, for the rest of that transaction only.
+ */
+export async function applySchema(
+  trx: TransactionClientContract,
+  schemaName: string,
+  statementTimeoutMs?: number
+) {
+  const path = quoteSchema(schemaName)
+  if (statementTimeoutMs) {
+    await trx.rawQuery(
+      `select set_config('search_path', ?, true), set_config('statement_timeout', ?, true)`,
+      [path, String(statementTimeoutMs)]
+    )
+  } else {
+    await trx.rawQuery(`select set_config('search_path', ?, true)`, [path])
+  }
+}
+
+const scopesByClient = new WeakMap<object, TenantScope>()
+const storage = new AsyncLocalStorage<TenantScope>()
+
+export function scopeOfClient(client: unknown): TenantScope | undefined {
+  return client && typeof client === 'object' ? scopesByClient.get(client) : undefined
+}
+
+export function currentScope(): TenantScope | undefined {
+  const scope = storage.getStore()
+  return scope?.isOpen ? scope : undefined
+}
+
+export function runInScope<T>(scope: TenantScope, fn: () => T): T {
+  return storage.run(scope, fn)
+}
+
+/*
+ * The scoping requests get, for commands, jobs and tests: `fn` runs in one transaction
+ * on the tenant's schema, committed when it resolves and rolled back when it throws.
+ */
+export async function withTenant<T>(
+  tenant: TenantRef,
+  fn: (scope: TenantScope) => Promise<T>
+): Promise<T> {
+  const scope = await TenantScope.open(tenant)
+  try {
+    const result = await runInScope(scope, () => fn(scope))
+    await scope.end(true)
+    return result
+  } catch (error) {
+    await scope.end(false)
+    throw error
+  }
+}

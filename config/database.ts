@@ -1,0 +1,54 @@
+import env from '#start/env'
+import { defineConfig } from '@adonisjs/lucid'
+import type { PostgreConfig } from '@adonisjs/lucid/types/database'
+
+/*
+ * One connection, one pool, whatever the number of tenants. Tenant scoping happens per
+ * transaction (see app/tenancy/tenant_scope.ts), never through per-tenant connections.
+ */
+function connectionSettings(): PostgreConfig['connection'] {
+  // pg's own option, unknown to Lucid's types: give up on a dead server within seconds.
+  const driverOptions = { connectionTimeoutMillis: 5_000 } as object
+  const url = env.get('DATABASE_URL')
+  if (url) return { ...driverOptions, connectionString: url }
+
+  const host = env.get('DB_HOST')
+  if (!host) {
+    throw new Error(
+      'No database configured: set DATABASE_URL or DB_HOST/DB_PORT/DB_USER/DB_DATABASE, ' +
+        'or start the app with `npm run dev`, which runs an embedded PostgreSQL.'
+    )
+  }
+  return {
+    ...driverOptions,
+    host,
+    port: env.get('DB_PORT', 5432),
+    user: env.get('DB_USER', 'postgres'),
+    password: env.get('DB_PASSWORD', ''),
+    database: env.get('DB_DATABASE', 'echoblogs'),
+  }
+}
+
+const dbConfig = defineConfig({
+  connection: 'postgres',
+  connections: {
+    postgres: {
+      client: 'pg',
+      connection: connectionSettings(),
+      pool: {
+        min: 0,
+        max: env.get('DB_POOL_MAX', 10),
+        acquireTimeoutMillis: 10_000,
+      },
+      migrations: {
+        naturalSort: true,
+        paths: ['database/migrations'],
+      },
+      seeders: {
+        paths: ['database/seeders'],
+      },
+    },
+  },
+})
+
+export default dbConfig

@@ -1,0 +1,35 @@
+import env from '#start/env'
+
+const tenancyConfig = {
+  /*
+   * The main site's host. Blogs get `<schema>.<appDomain>` as their primary domain.
+   */
+  appDomain: env.get('APP_DOMAIN', 'localhost').toLowerCase(),
+
+  /*
+   * Resolved hosts stay cached until a tenant or domain changes (the app LISTENs for the
+   * triggers' notifications) or this TTL passes, whichever comes first. Unknown hosts are
+   * remembered for a shorter time.
+   */
+  cache: {
+    ttlMs: env.get('TENANT_CACHE_TTL_MS', 60_000),
+    negativeTtlMs: 5_000,
+    maxEntries: 50_000,
+  },
+
+  migrationsPath: 'database/tenant_migrations',
+
+  /*
+   * Upper bound for any statement run inside a tenant request, set with SET LOCAL so it
+   * also holds behind PgBouncer.
+   */
+  statementTimeoutMs: env.get('DB_STATEMENT_TIMEOUT_MS', 15_000),
+
+  migrate: {
+    concurrency: 8,
+    lockTimeoutMs: 30_000,
+  },
+}
+
+export default tenancyConfig
+export type TenancyConfig = typeof tenancyConfig

@@ -1,0 +1,73 @@
+/*
+ * `npm run dev`: everything a fresh clone needs, then `node ace serve --hmr`.
+ * Uses the configured database (DATABASE_URL or DB_*) or starts an embedded PostgreSQL.
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { configuredDatabase, ensureDatabase, startEmbeddedPostgres, toEnv } from './embedded_database.js'
+import { ensureEnvFile, readEnvFile } from './env_file.js'
+import { runAce } from './run_ace.js'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const log = (message) => console.log(`[dev] ${message}`)
+
+await ensureEnvFile(root, log)
+const fileEnv = await readEnvFile(root)
+const merged = { ...fileEnv, ...process.env }
+
+let embedded = null
+let settings = configuredDatabase(merged)
+const database = merged.DB_DATABASE ?? 'echoblogs'
+if (settings) {
+  log('using the configured database server')
+} else {
+  embedded = await startEmbeddedPostgres({ root, name: 'dev', preferredPort: 54320, log })
+  settings = embedded.settings
+  await ensureDatabase(settings, database)
+}
+const env = { ...process.env, ...toEnv(settings, settings.connectionString ? undefined : database) }
+
+let server = null
+let stopping = false
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGINT')
+    } catch {}
+    const killTimer = setTimeout(() => {
+      try {
+        process.kill(-server.pid, 'SIGKILL')
+      } catch {}
+    }, 3000)
+    await new Promise((resolve) => server.once('exit', resolve))
+    clearTimeout(killTimer)
+  }
+  await embedded?.stop()
+  process.exit(code)
+}
+process.on('SIGINT', () => shutdown(0))
+process.on('SIGTERM', () => shutdown(0))
+
+try {
+  await runAce(root, ['migration:run', '--force'], env)
+  await runAce(root, ['tenants:migrate'], env)
+  await runAce(root, ['db:seed'], env)
+} catch (error) {
+  console.error(`[dev] ${error.message}`)
+  await shutdown(1)
+}
+
+const port = fileEnv.PORT ?? process.env.PORT ?? '3333'
+const domain = fileEnv.APP_DOMAIN ?? process.env.APP_DOMAIN ?? 'localhost'
+log(`main site:  http://${domain}:${port}`)
+log(`demo blog:  http://demo.${domain}:${port}`)
+
+server = spawn(process.execPath, ['ace', 'serve', '--hmr'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+  detached: true,
+})
+server.on('exit', (code) => shutdown(code ?? 0))

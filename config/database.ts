@@ -8,7 +8,8 @@ import type { PostgreConfig } from '@adonisjs/lucid/types/database'
  */
 function connectionSettings(): PostgreConfig['connection'] {
   // pg's own option, unknown to Lucid's types: give up on a dead server within seconds.
-  const driverOptions = { connectionTimeoutMillis: 5_000 } as object
+  // application_name lets operators and tests tell the app's pool apart in pg_stat_activity.
+  const driverOptions = { connectionTimeoutMillis: 5_000, application_name: 'echoblogs' } as object
   const url = env.get('DATABASE_URL')
   if (url) return { ...driverOptions, connectionString: url }
 

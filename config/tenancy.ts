@@ -17,7 +17,10 @@ const tenancyConfig = {
     maxEntries: 50_000,
   },
 
-  migrationsPath: 'database/tenant_migrations',
+  /*
+   * Overridable so that tests (and staged roll-outs) can point the migrator elsewhere.
+   */
+  migrationsPath: env.get('TENANT_MIGRATIONS_PATH', 'database/tenant_migrations'),
 
   /*
    * Upper bound for any statement run inside a tenant request, set with SET LOCAL so it

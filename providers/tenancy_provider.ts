@@ -50,7 +50,7 @@ export default class TenancyProvider {
     const logger = await this.app.container.make('logger')
     const connection = db.getRawConnection(db.primaryConnectionName)?.config.connection
     this.#listener = new TenancyChangeListener(
-      connection as any,
+      { ...(connection as object), application_name: 'echoblogs-listener' },
       () => tenancy.resolver.invalidate(),
       logger
     )

@@ -15,6 +15,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   APP_DOMAIN: Env.schema.string.optional(),
   TRUSTED_PROXIES: Env.schema.string.optional(),
   TENANT_CACHE_TTL_MS: Env.schema.number.optional(),
+  TENANT_MIGRATIONS_PATH: Env.schema.string.optional(),
 
   SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
 

@@ -12,6 +12,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    */
   protected renderStatusPages = true
 
+  protected ignoreStatuses = [400, 401, 404, 422]
+
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '400..499': (error, { view, tenant }) =>
       view.render('pages/errors/client_error', {

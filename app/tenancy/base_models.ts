@@ -1,6 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import { BaseModel } from '@adonisjs/lucid/orm'
-import { PublicModelAdapter, TenantModelAdapter } from '#tenancy/model_adapters'
+import type { ModelAdapterOptions } from '@adonisjs/lucid/types/model'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { PublicModelAdapter, TenantModelAdapter, rememberOrigin } from '#tenancy/model_adapters'
 
 /*
  * Base for models whose table lives in each tenant's schema. Tables are unqualified and
@@ -8,6 +10,16 @@ import { PublicModelAdapter, TenantModelAdapter } from '#tenancy/model_adapters'
  */
 export class TenantBaseModel extends BaseModel {
   static $adapter = new TenantModelAdapter(db)
+
+  $setOptionsAndTrx(options?: ModelAdapterOptions) {
+    super.$setOptionsAndTrx(options)
+    rememberOrigin(this, options?.client)
+  }
+
+  useTransaction(trx: TransactionClientContract) {
+    rememberOrigin(this, trx)
+    return super.useTransaction(trx)
+  }
 }
 
 /*

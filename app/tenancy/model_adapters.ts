@@ -14,6 +14,17 @@ function isLive(client: QueryClientContract | undefined) {
 }
 
 /*
+ * The tenant a row was loaded or saved in. Lucid forgets a row's transaction when it
+ * ends, so the row's tenant is remembered here to refuse saving it into another one.
+ */
+const origins = new WeakMap<LucidRow, string>()
+
+export function rememberOrigin(row: LucidRow, client: unknown) {
+  const scope = scopeOfClient(client)
+  if (scope) origins.set(row, scope.tenant.schemaName)
+}
+
+/*
  * Tenant models only ever run on a tenant scope's transaction: one passed explicitly, the
  * one the row was loaded with, or the scope bound to the current request/withTenant call.
  * Anything else throws. There is no path to the model's default (public) connection, which
@@ -37,10 +48,19 @@ export class TenantModelAdapter extends Adapter {
 
   modelClient(instance: LucidRow) {
     const model = instance.constructor as LucidModel
-    if (instance.$trx && isLive(instance.$trx)) {
-      return this.modelConstructorClient(model, { client: instance.$trx })
+    const client =
+      instance.$trx && isLive(instance.$trx)
+        ? this.modelConstructorClient(model, { client: instance.$trx })
+        : this.#currentFor(model, origins.get(instance))
+    const origin = origins.get(instance)
+    const target = scopeOfClient(client)!.tenant.schemaName
+    if (origin && origin !== target) {
+      throw new CrossTenantError(
+        `${model.name} row belongs to tenant "${origin}" but was about to be written to "${target}"`
+      )
     }
-    return this.modelConstructorClient(model, instance.$options)
+    origins.set(instance, target)
+    return client
   }
 
   #currentFor(model: LucidModel, expectedSchema?: string) {

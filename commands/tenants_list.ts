@@ -4,15 +4,26 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 export default class TenantsList extends BaseCommand {
   static commandName = 'tenants:list'
   static description = 'List tenants with their domains, owner, billing state and pending migrations'
-  static help = ['  {{ binaryName }} tenants:list', '  {{ binaryName }} tenants:list --json']
+  static help = [
+    '  {{ binaryName }} tenants:list',
+    '  {{ binaryName }} tenants:list --expired   (blogs whose paid-until date has passed)',
+    '  {{ binaryName }} tenants:list --json',
+  ]
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Print JSON instead of a table' })
   declare json: boolean
 
+  @flags.boolean({ description: 'Only blogs whose paid-until date has passed' })
+  declare expired: boolean
+
   async run() {
     const { default: tenancy } = await import('#tenancy/service')
-    const tenants = await tenancy.lifecycle.list()
+    const { DateTime } = await import('luxon')
+    const today = DateTime.now().startOf('day')
+    const tenants = (await tenancy.lifecycle.list()).filter(
+      (tenant) => !this.expired || (tenant.paidUntil !== null && tenant.paidUntil < today)
+    )
     const status = new Map(
       (await tenancy.fanOut.status()).map((entry) => [entry.schemaName, entry.pending])
     )
@@ -31,7 +42,9 @@ export default class TenantsList extends BaseCommand {
       return
     }
     if (rows.length === 0) {
-      this.logger.info('No tenants yet. Create one with: node ace tenants:create <name>')
+      this.logger.info(
+        this.expired ? 'No expired blogs' : 'No tenants yet. Create one with: node ace tenants:create <name>'
+      )
       return
     }
     const table = this.ui

@@ -21,6 +21,7 @@ const tenancyConfig = {
    * Overridable so that tests (and staged roll-outs) can point the migrator elsewhere.
    */
   migrationsPath: env.get('TENANT_MIGRATIONS_PATH', 'database/tenant_migrations'),
+  seedersPath: 'database/tenant_seeders',
 
   /*
    * Upper bound for any statement run inside a tenant request, set with SET LOCAL so it

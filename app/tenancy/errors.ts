@@ -44,3 +44,13 @@ export class TenantMigrationError extends Exception {
   static status = 500
   static code = 'E_TENANT_MIGRATION'
 }
+
+export class DomainNotFoundError extends Exception {
+  static status = 404
+  static code = 'E_DOMAIN_NOT_FOUND'
+}
+
+export class LastDomainError extends Exception {
+  static status = 409
+  static code = 'E_LAST_DOMAIN'
+}

@@ -31,6 +31,8 @@ export interface TenantMigrationStatus {
   schemaName: string
   applied: string[]
   pending: string[]
+  /* Applied here but absent from the migration files: code and database disagree. */
+  unknown: string[]
   missingTable: boolean
 }
 
@@ -106,6 +108,7 @@ export class MigrationFanOut {
         schemaName: tenant.schemaName,
         applied: done,
         pending: names.filter((name) => !doneSet.has(name)),
+        unknown: done.filter((name) => !names.includes(name)),
         missingTable: !withTable.has(tenant.schemaName),
       }
     })

@@ -1,8 +1,11 @@
 import type { TenancyConfig } from '#config/tenancy'
 import { MigrationFanOut } from '#tenancy/migration_fan_out'
+import { TenantDoctor } from '#tenancy/tenant_doctor'
+import { TenantDomains } from '#tenancy/tenant_domains'
 import { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { TenantMigrator } from '#tenancy/tenant_migrator'
 import { TenantResolver } from '#tenancy/tenant_resolver'
+import { TenantTransfer } from '#tenancy/tenant_transfer'
 
 /*
  * The tenancy layer's services, wired once per process by the tenancy provider.
@@ -12,17 +15,22 @@ export class Tenancy {
   readonly migrator: TenantMigrator
   readonly lifecycle: TenantLifecycle
   readonly fanOut: MigrationFanOut
+  readonly domains: TenantDomains
+  readonly transfer: TenantTransfer
+  readonly doctor: TenantDoctor
 
   constructor(
     readonly config: TenancyConfig,
     migrationsDirectory: string
   ) {
+    const invalidate = () => this.resolver.invalidate()
     this.resolver = new TenantResolver(config.cache)
     this.migrator = new TenantMigrator(migrationsDirectory)
-    this.lifecycle = new TenantLifecycle(this.migrator, config.appDomain, () =>
-      this.resolver.invalidate()
-    )
+    this.lifecycle = new TenantLifecycle(this.migrator, config.appDomain, invalidate)
     this.fanOut = new MigrationFanOut(this.migrator, config.migrate.lockTimeoutMs)
+    this.domains = new TenantDomains(config.appDomain, invalidate)
+    this.transfer = new TenantTransfer(this.lifecycle)
+    this.doctor = new TenantDoctor(this.migrator, this.fanOut, config.migrate.concurrency)
   }
 
   isMainHost(host: string | null) {

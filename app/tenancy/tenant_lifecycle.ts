@@ -10,6 +10,7 @@ import {
   TenantNotFoundError,
 } from '#tenancy/errors'
 import { assertValidDomain } from '#tenancy/host'
+import { copySchema } from '#tenancy/schema_copier'
 import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
 import type { TenantMigrator } from '#tenancy/tenant_migrator'
 
@@ -20,6 +21,13 @@ export interface CreateTenantInput {
   ownerId?: number | null
   tagline?: string | null
   trialDays?: number
+}
+
+export interface CloneTenantInput {
+  schemaName: string
+  name?: string
+  domain?: string
+  withData: boolean
 }
 
 export interface DeleteTenantOptions {
@@ -38,6 +46,14 @@ export class TenantLifecycle {
     private onChange: () => void
   ) {}
 
+  /*
+   * For operations that create tenants inside their own transaction (imports): call once
+   * it has committed.
+   */
+  changed() {
+    this.onChange()
+  }
+
   defaultDomain(schemaName: string) {
     return `${schemaName.replaceAll('_', '-')}.${this.appDomain}`
   }
@@ -49,49 +65,120 @@ export class TenantLifecycle {
    */
   async create(input: CreateTenantInput, outer?: TransactionClientContract): Promise<Tenant> {
     assertValidSchemaName(input.schemaName)
-    const domain = (input.domain ?? this.defaultDomain(input.schemaName)).toLowerCase()
-    assertValidDomain(domain)
-    if (domain === this.appDomain) {
-      throw new InvalidDomainError(`"${domain}" is the main site's domain`)
-    }
+    const domain = this.#domainFor(input.schemaName, input.domain)
 
-    const tenant = outer
-      ? await this.#create(outer, input, domain)
-      : await db.transaction((trx) => this.#create(trx, input, domain))
+    const create = async (trx: TransactionClientContract) => {
+      await trx.rawQuery(`create schema ${quoteSchema(input.schemaName)}`)
+      await this.migrator.up(trx, input.schemaName)
+      return this.#register(trx, domain, {
+        name: input.name,
+        tagline: input.tagline ?? null,
+        schemaName: input.schemaName,
+        ownerId: input.ownerId ?? null,
+        onTrial: true,
+        paidUntil: DateTime.now().plus({ days: input.trialDays ?? 30 }).startOf('day'),
+      })
+    }
+    return this.#atomically(outer, input.schemaName, domain, create)
+  }
+
+  /*
+   * A new tenant whose schema is a copy of `sourceSchema` (structure and migration state,
+   * and the rows with `withData`), with the source's owner and billing state.
+   */
+  async clone(sourceSchema: string, input: CloneTenantInput): Promise<Tenant> {
+    assertValidSchemaName(sourceSchema)
+    assertValidSchemaName(input.schemaName)
+    const domain = this.#domainFor(input.schemaName, input.domain)
+    return this.#atomically(undefined, input.schemaName, domain, async (trx) => {
+      const source = await this.#lockTenant(trx, sourceSchema)
+      await trx.rawQuery(`create schema ${quoteSchema(input.schemaName)}`)
+      await copySchema(trx, sourceSchema, input.schemaName, { withData: input.withData })
+      return this.#register(trx, domain, {
+        name: input.name ?? source.name,
+        tagline: source.tagline,
+        schemaName: input.schemaName,
+        ownerId: source.ownerId,
+        onTrial: source.onTrial,
+        paidUntil: source.paidUntil,
+      })
+    })
+  }
+
+  /*
+   * Renames the schema and the tenant row together; domains stay as they are, so the blog
+   * keeps its addresses. Every process's host cache hears of it through the triggers.
+   */
+  async rename(fromSchema: string, toSchema: string): Promise<Tenant> {
+    assertValidSchemaName(fromSchema)
+    assertValidSchemaName(toSchema)
+    const tenant = await db.transaction(async (trx) => {
+      const row = await this.#lockTenant(trx, fromSchema)
+      try {
+        await trx.rawQuery(
+          `alter schema ${quoteSchema(fromSchema)} rename to ${quoteSchema(toSchema)}`
+        )
+        row.schemaName = toSchema
+        await row.save()
+      } catch (error) {
+        throw translateConflict(error, toSchema, '')
+      }
+      return row
+    })
+    this.onChange()
+    return tenant
+  }
+
+  async #atomically(
+    outer: TransactionClientContract | undefined,
+    schemaName: string,
+    domain: string,
+    work: (trx: TransactionClientContract) => Promise<Tenant>
+  ) {
+    const guarded = async (trx: TransactionClientContract) => {
+      try {
+        return await work(trx)
+      } catch (error) {
+        throw translateConflict(error, schemaName, domain)
+      }
+    }
+    const tenant = outer ? await guarded(outer) : await db.transaction(guarded)
     if (!outer) this.onChange()
     return tenant
   }
 
-  async #create(trx: TransactionClientContract, input: CreateTenantInput, domain: string) {
-    try {
-      await trx.rawQuery(`create schema ${quoteSchema(input.schemaName)}`)
-      await this.migrator.up(trx, input.schemaName)
-      const tenant = await Tenant.create(
-        {
-          name: input.name,
-          tagline: input.tagline ?? null,
-          schemaName: input.schemaName,
-          ownerId: input.ownerId ?? null,
-          onTrial: true,
-          paidUntil: DateTime.now().plus({ days: input.trialDays ?? 30 }).startOf('day'),
-        },
-        { client: trx }
-      )
-      await Domain.create({ tenantId: tenant.id, domain, isPrimary: true }, { client: trx })
-      return tenant
-    } catch (error) {
-      throw translateConflict(error, input.schemaName, domain)
+  async #register(
+    trx: TransactionClientContract,
+    domain: string,
+    attributes: Partial<Tenant>
+  ): Promise<Tenant> {
+    const tenant = await Tenant.create(attributes, { client: trx })
+    await Domain.create({ tenantId: tenant.id, domain, isPrimary: true }, { client: trx })
+    return tenant
+  }
+
+  async #lockTenant(trx: TransactionClientContract, schemaName: string) {
+    const tenant = await Tenant.query({ client: trx })
+      .where('schema_name', schemaName)
+      .forUpdate()
+      .first()
+    if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
+    return tenant
+  }
+
+  #domainFor(schemaName: string, requested?: string) {
+    const domain = (requested ?? this.defaultDomain(schemaName)).toLowerCase()
+    assertValidDomain(domain)
+    if (domain === this.appDomain) {
+      throw new InvalidDomainError(`"${domain}" is the main site's domain`)
     }
+    return domain
   }
 
   async delete(schemaName: string, options: DeleteTenantOptions = {}) {
     assertValidSchemaName(schemaName)
     await db.transaction(async (trx) => {
-      const tenant = await Tenant.query({ client: trx })
-        .where('schema_name', schemaName)
-        .forUpdate()
-        .first()
-      if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
+      const tenant = await this.#lockTenant(trx, schemaName)
       await Domain.query({ client: trx }).where('tenant_id', tenant.id).delete()
       await tenant.delete()
       if (!options.keepSchema) {
@@ -116,6 +203,7 @@ export class TenantLifecycle {
 }
 
 function translateConflict(error: any, schemaName: string, domain: string) {
+  if (error instanceof TenantNotFoundError) return error
   if (error?.code === '42P06') {
     return new TenantExistsError(`A schema named "${schemaName}" already exists`)
   }

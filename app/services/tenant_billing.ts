@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon'
+import Tenant from '#models/tenant'
+import { TenantNotFoundError } from '#tenancy/errors'
+
+export interface BillingChange {
+  paidUntil?: DateTime
+  extendDays?: number
+  trial?: boolean
+}
+
+export async function findTenantForBilling(schemaName: string) {
+  const tenant = await Tenant.findBy('schemaName', schemaName)
+  if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
+  return tenant
+}
+
+/*
+ * Extending counts from today when the blog has already expired, so paying late never
+ * buys less time than paying on time.
+ */
+export async function changeBilling(schemaName: string, change: BillingChange) {
+  const tenant = await findTenantForBilling(schemaName)
+  if (change.paidUntil) tenant.paidUntil = change.paidUntil.startOf('day')
+  if (change.extendDays !== undefined) {
+    const today = DateTime.now().startOf('day')
+    const base = tenant.paidUntil && tenant.paidUntil > today ? tenant.paidUntil : today
+    tenant.paidUntil = base.plus({ days: change.extendDays })
+  }
+  if (change.trial !== undefined) tenant.onTrial = change.trial
+  await tenant.save()
+  return tenant
+}
+
+export function expiredTenants(on: DateTime = DateTime.now()) {
+  return Tenant.query()
+    .whereNotNull('paid_until')
+    .where('paid_until', '<', on.toISODate()!)
+    .orderBy('paid_until')
+}

@@ -1,0 +1,226 @@
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { quoteSchema } from '#tenancy/schema_name'
+import type { MigrationFanOut } from '#tenancy/migration_fan_out'
+import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
+
+export type FindingKind =
+  | 'missing-schema'
+  | 'orphan-schema'
+  | 'orphan-domain'
+  | 'no-primary-domain'
+  | 'pending-migrations'
+  | 'unknown-migrations'
+  | 'drift'
+
+export interface Finding {
+  kind: FindingKind
+  subject: string
+  detail: string
+  fixable: boolean
+  fixed?: boolean
+  advice?: string
+}
+
+const REFERENCE_SCHEMA = 'echoblogs_doctor_reference'
+
+/*
+ * Checks an installation for what can go wrong between the public rows and the tenant
+ * schemas, and repairs what is safe to repair (pending migrations, domain bookkeeping).
+ * Catalog reads are a fixed number of queries, whatever the tenant count.
+ */
+export class TenantDoctor {
+  constructor(
+    private migrator: TenantMigrator,
+    private fanOut: MigrationFanOut,
+    private concurrency: number
+  ) {}
+
+  async examine(): Promise<Finding[]> {
+    const findings: Finding[] = []
+    const tenants: { id: number; schema_name: string }[] = (
+      await db.rawQuery('select id, schema_name from public.tenants order by schema_name')
+    ).rows
+    const tenantSchemas = new Set(tenants.map((tenant) => tenant.schema_name))
+    const existing = new Set<string>(
+      (await db.rawQuery('select nspname from pg_namespace')).rows.map((row: any) => row.nspname)
+    )
+    const looksLikeTenant: string[] = (
+      await db.rawQuery(
+        `select table_schema from information_schema.tables
+          where table_name = ? and table_schema not in ('public', ?)`,
+        [MIGRATIONS_TABLE, REFERENCE_SCHEMA]
+      )
+    ).rows.map((row: any) => row.table_schema)
+
+    for (const tenant of tenants) {
+      if (!existing.has(tenant.schema_name)) {
+        findings.push({
+          kind: 'missing-schema',
+          subject: tenant.schema_name,
+          detail: `tenant row ${tenant.id} names a schema that does not exist`,
+          fixable: false,
+          advice: `restore the schema, or remove the row: node ace tenants:delete ${tenant.schema_name} --keep-schema --force`,
+        })
+      }
+    }
+    for (const schema of looksLikeTenant.filter((name) => !tenantSchemas.has(name)).sort()) {
+      findings.push({
+        kind: 'orphan-schema',
+        subject: schema,
+        detail: 'schema has tenant migrations but no tenant row',
+        fixable: false,
+        advice: `inspect it; drop it with: drop schema "${schema}" cascade`,
+      })
+    }
+
+    const { rows: domainProblems } = await db.rawQuery(`
+      select 'orphan-domain' as kind, d.domain as subject from public.domains d
+        left join public.tenants t on t.id = d.tenant_id where t.id is null
+      union all
+      select 'no-primary-domain', t.schema_name from public.tenants t
+       where not exists (select 1 from public.domains d where d.tenant_id = t.id and d.is_primary)`)
+    for (const row of domainProblems) {
+      findings.push(
+        row.kind === 'orphan-domain'
+          ? { kind: 'orphan-domain', subject: row.subject, detail: 'domain row without a tenant', fixable: true }
+          : {
+              kind: 'no-primary-domain',
+              subject: row.subject,
+              detail: 'tenant has no primary domain',
+              fixable: true,
+              advice: `add one: node ace tenants:domains:add ${row.subject} <domain> --primary`,
+            }
+      )
+    }
+
+    const present = tenants.map((t) => t.schema_name).filter((name) => existing.has(name))
+    const statuses = present.length ? await this.fanOut.status(present) : []
+    const current: string[] = []
+    for (const status of statuses) {
+      if (status.unknown.length) {
+        findings.push({
+          kind: 'unknown-migrations',
+          subject: status.schemaName,
+          detail: `applied but missing from the code: ${status.unknown.join(', ')}`,
+          fixable: false,
+          advice: 'deploy the code that has these migrations, or roll them back with it',
+        })
+      }
+      if (status.pending.length) {
+        findings.push({
+          kind: 'pending-migrations',
+          subject: status.schemaName,
+          detail: `pending: ${status.pending.join(', ')}`,
+          fixable: true,
+        })
+      } else if (!status.unknown.length) {
+        current.push(status.schemaName)
+      }
+    }
+    findings.push(...(await this.#drift(current)))
+    return findings
+  }
+
+  /*
+   * Applies what is safe: pending migrations, removing domain rows without a tenant, and
+   * promoting a domain to primary where a tenant has domains but none is primary.
+   */
+  async repair(findings: Finding[]): Promise<Finding[]> {
+    const pending = findings.filter((finding) => finding.kind === 'pending-migrations')
+    if (pending.length) {
+      const results = await this.fanOut.migrate({
+        schemas: pending.map((finding) => finding.subject),
+        concurrency: this.concurrency,
+      })
+      for (const result of results) {
+        const finding = pending.find((entry) => entry.subject === result.schemaName)!
+        finding.fixed = result.status !== 'failed'
+        if (!finding.fixed) finding.detail += ` (migration failed: ${result.error})`
+      }
+    }
+    for (const finding of findings) {
+      if (finding.kind === 'orphan-domain') {
+        await db.rawQuery(
+          `delete from public.domains d where d.domain = ?
+             and not exists (select 1 from public.tenants t where t.id = d.tenant_id)`,
+          [finding.subject]
+        )
+        finding.fixed = true
+      }
+      if (finding.kind === 'no-primary-domain') {
+        const { rowCount } = await db.rawQuery(
+          `update public.domains set is_primary = true where id = (
+             select d.id from public.domains d join public.tenants t on t.id = d.tenant_id
+              where t.schema_name = ? order by d.id limit 1)`,
+          [finding.subject]
+        )
+        finding.fixed = (rowCount ?? 0) > 0
+      }
+    }
+    return findings
+  }
+
+  /*
+   * Compares each up-to-date tenant schema with a reference built by running every tenant
+   * migration in a scratch schema (rolled back afterwards).
+   */
+  async #drift(schemas: string[]): Promise<Finding[]> {
+    if (schemas.length === 0) return []
+    const reference = await db.transaction(async (trx) => {
+      await trx.rawQuery(`create schema ${quoteSchema(REFERENCE_SCHEMA)}`)
+      await this.migrator.up(trx, REFERENCE_SCHEMA)
+      const shape = await structureOf(trx, [REFERENCE_SCHEMA])
+      await trx.rollback()
+      return shape.get(REFERENCE_SCHEMA) ?? new Set<string>()
+    })
+    const shapes = await structureOf(db.connection(), schemas)
+    const findings: Finding[] = []
+    for (const schema of schemas) {
+      const actual = shapes.get(schema) ?? new Set<string>()
+      const missing = [...reference].filter((item) => !actual.has(item))
+      const extra = [...actual].filter((item) => !reference.has(item))
+      if (missing.length || extra.length) {
+        findings.push({
+          kind: 'drift',
+          subject: schema,
+          detail: [
+            ...missing.map((item) => `missing ${item}`),
+            ...extra.map((item) => `unexpected ${item}`),
+          ].join('; '),
+          fixable: false,
+          advice: 'compare with the tenant migrations and repair by hand or with a new migration',
+        })
+      }
+    }
+    return findings
+  }
+}
+
+/*
+ * A schema's shape as comparable strings: columns with type, nullability and default,
+ * indexes, and constraints, with the schema's own name taken out.
+ */
+async function structureOf(client: QueryClientContract, schemas: string[]) {
+  const { rows } = await client.rawQuery(
+    `select table_schema as schema, 'column ' || table_name || '.' || column_name || ' ' || data_type
+              || coalesce('(' || character_maximum_length || ')', '')
+              || case when is_nullable = 'NO' then ' not null' else '' end
+              || coalesce(' default ' || column_default, '') as item
+       from information_schema.columns where table_schema = any(?)
+     union all
+     select schemaname, 'index ' || indexname || ' ' || indexdef from pg_indexes where schemaname = any(?)
+     union all
+     select n.nspname, 'constraint ' || c.relname || '.' || k.conname || ' ' || k.contype::text
+       from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = k.connamespace
+      where n.nspname = any(?)`,
+    [schemas, schemas, schemas]
+  )
+  const shapes = new Map<string, Set<string>>()
+  for (const row of rows) {
+    const normalised = String(row.item).replaceAll(`"${row.schema}".`, '').replaceAll(`${row.schema}.`, '')
+    if (!shapes.has(row.schema)) shapes.set(row.schema, new Set())
+    shapes.get(row.schema)!.add(normalised)
+  }
+  return shapes
+}

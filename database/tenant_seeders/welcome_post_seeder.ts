@@ -1,0 +1,24 @@
+import { BaseSeeder } from '@adonisjs/lucid/seeders'
+import { DateTime } from 'luxon'
+import Post from '#models/post'
+import Tenant from '#models/tenant'
+import { currentScope } from '#tenancy/tenant_scope'
+
+/*
+ * Gives an empty blog a first post by its owner. Runs inside a tenant scope
+ * (`node ace tenants:seed`); does nothing on a blog that has posts or no owner.
+ */
+export default class WelcomePostSeeder extends BaseSeeder {
+  async run() {
+    const tenant = await Tenant.findOrFail(currentScope()!.tenant.id)
+    if (!tenant.ownerId || (await Post.query().first())) return
+    await Post.create({
+      title: `Welcome to ${tenant.name}`,
+      slug: 'welcome',
+      content: 'This is the first post of this blog. Edit or delete it from the dashboard.',
+      authorId: tenant.ownerId,
+      isPublished: true,
+      publishedAt: DateTime.now(),
+    })
+  }
+}

@@ -5,15 +5,67 @@
  */
 import router from '@adonisjs/core/services/router'
 import tenancyConfig from '#config/tenancy'
+import { middleware } from '#start/kernel'
 
 const SiteController = () => import('#controllers/site_controller')
+const SignupController = () => import('#controllers/signup_controller')
+const MainSessionController = () => import('#controllers/main_session_controller')
 const BlogController = () => import('#controllers/blog_controller')
+const BlogSessionController = () => import('#controllers/blog_session_controller')
+const FeedsController = () => import('#controllers/feeds_controller')
+const PostsController = () => import('#controllers/dashboard/posts_controller')
+const SettingsController = () => import('#controllers/dashboard/settings_controller')
 
 router
   .group(() => {
     router.get('/', [SiteController, 'home']).as('main.home')
+    router.get('/signup', [SignupController, 'create']).as('main.signup.create')
+    router.post('/signup', [SignupController, 'store']).as('main.signup.store')
+    router.get('/login', [MainSessionController, 'create']).as('main.login.create')
+    router.post('/login', [MainSessionController, 'store']).as('main.login.store')
+    router.post('/logout', [MainSessionController, 'destroy']).as('main.logout')
+    router
+      .post('/my-blog', [MainSessionController, 'openBlog'])
+      .as('main.blog.open')
+      .use(middleware.auth())
   })
   .domain(tenancyConfig.appDomain)
 
 router.get('/', [BlogController, 'index']).as('blog.home')
 router.get('/posts/:slug', [BlogController, 'show']).as('blog.posts.show')
+router.get('/feed.xml', [FeedsController, 'atom']).as('blog.feed')
+router.get('/sitemap.xml', [FeedsController, 'sitemap']).as('blog.sitemap')
+router.get('/login', [BlogSessionController, 'create']).as('blog.login.create')
+router.post('/login', [BlogSessionController, 'store']).as('blog.login.store')
+router.post('/logout', [BlogSessionController, 'destroy']).as('blog.logout')
+router.get('/auth/handoff', [BlogSessionController, 'handoff']).as('blog.handoff')
+
+/*
+ * The dashboard: visitors are sent to log in; anyone but the owner gets 403; writes on a
+ * blog whose plan has lapsed get 402 (see BlogPolicy).
+ */
+const manage = middleware.blogAccess({ ability: 'manage' })
+const write = middleware.blogAccess({ ability: 'write' })
+router
+  .group(() => {
+    router.get('/', [PostsController, 'index']).as('blog.dashboard').use(manage)
+    router.get('/posts/new', [PostsController, 'create']).as('blog.dashboard.posts.create').use(write)
+    router.post('/posts', [PostsController, 'store']).as('blog.dashboard.posts.store').use(write)
+    router
+      .get('/posts/:id/edit', [PostsController, 'edit'])
+      .as('blog.dashboard.posts.edit')
+      .use(write)
+    router.put('/posts/:id', [PostsController, 'update']).as('blog.dashboard.posts.update').use(write)
+    router
+      .delete('/posts/:id', [PostsController, 'destroy'])
+      .as('blog.dashboard.posts.destroy')
+      .use(write)
+    router.get('/settings', [SettingsController, 'edit']).as('blog.dashboard.settings.edit').use(manage)
+    router
+      .put('/settings', [SettingsController, 'update'])
+      .as('blog.dashboard.settings.update')
+      .use(write)
+  })
+  .prefix('/dashboard')
+  .where('id', router.matchers.number())
+  .use(middleware.auth())

@@ -1,21 +1,17 @@
 import edge from 'edge.js'
+import router from '@adonisjs/core/services/router'
 import type { Request } from '@adonisjs/core/http'
 import tenancyConfig from '#config/tenancy'
+import { absoluteUrl } from '#services/urls'
+
+edge.global('hostUrl', absoluteUrl)
+edge.global('mainSiteUrl', (request: Request, path = '/') =>
+  absoluteUrl(request, tenancyConfig.appDomain, path)
+)
 
 /*
- * Absolute URLs across hosts (blog ↔ main site): same scheme and port as the request.
+ * Main-site routes live in the APP_DOMAIN router group; their names only resolve there.
  */
-function portOf(request: Request) {
-  const host = request.host() ?? ''
-  const match = host.match(/:(\d+)$/)
-  return match ? `:${match[1]}` : ''
-}
-
-export function hostUrl(request: Request, domain: string, path = '/') {
-  return `${request.protocol()}://${domain}${portOf(request)}${path}`
-}
-
-edge.global('mainSiteUrl', (request: Request, path = '/') =>
-  hostUrl(request, tenancyConfig.appDomain, path)
+edge.global('mainRoute', (name: string, params?: Record<string, any>) =>
+  router.makeUrl(name, params, { domain: tenancyConfig.appDomain })
 )
-edge.global('hostUrl', hostUrl)

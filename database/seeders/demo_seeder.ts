@@ -6,6 +6,7 @@ import User from '#models/user'
 import tenancy from '#tenancy/service'
 import { withTenant } from '#tenancy/tenant_scope'
 import { tenantRefOf } from '#tenancy/tenant_ref'
+import { slugify } from '#services/slugs'
 
 const DEMO_POSTS = [
   {
@@ -48,7 +49,7 @@ export default class DemoSeeder extends BaseSeeder {
         const publishedAt = now.minus({ days: DEMO_POSTS.length - index })
         await Post.create({
           ...post,
-          slug: post.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+          slug: slugify(post.title),
           authorId: owner.id,
           isPublished: true,
           publishedAt,

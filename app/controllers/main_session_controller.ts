@@ -1,0 +1,45 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import tenancyConfig from '#config/tenancy'
+import { loginValidator } from '#validators/session'
+import { handoffUrl, ownedBlog } from '#services/login_handoff'
+
+/*
+ * Logging in on the main site: the session here, then on to the user's own blog.
+ */
+export default class MainSessionController {
+  async create({ view }: HttpContext) {
+    return view.render('pages/auth/login', { blog: null })
+  }
+
+  async store({ request, auth, response, session }: HttpContext) {
+    const { uid, password } = await request.validateUsing(loginValidator)
+    const user = await User.verifyCredentials(uid, password)
+    await auth.use('web').login(user)
+    const blog = await ownedBlog(user)
+    if (!blog) {
+      session.flash('notice', `Logged in as ${user.username}.`)
+      return response.redirect().toRoute('main.home', {}, { domain: tenancyConfig.appDomain })
+    }
+    return response.redirect(await handoffUrl(request, user, blog, 'login'))
+  }
+
+  /*
+   * "Go to my blog" for someone already logged in here.
+   */
+  async openBlog({ request, auth, response, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    const blog = await ownedBlog(user)
+    if (!blog) {
+      session.flash('notice', 'You do not own a blog yet.')
+      return response.redirect().toRoute('main.home', {}, { domain: tenancyConfig.appDomain })
+    }
+    return response.redirect(await handoffUrl(request, user, blog, 'login'))
+  }
+
+  async destroy({ auth, response, session }: HttpContext) {
+    await auth.use('web').logout()
+    session.flash('notice', 'You are logged out.')
+    return response.redirect().toRoute('main.home', {}, { domain: tenancyConfig.appDomain })
+  }
+}

@@ -1,0 +1,18 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import BlogPolicy from '#policies/blog_policy'
+
+/*
+ * Public pages still want to know who is looking (the layout links to the dashboard for
+ * the blog's owner, drafts are visible to them). A failed check is simply a visitor.
+ */
+export default class ViewerMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    await ctx.auth.check()
+    const user = ctx.auth.user ?? null
+    const ownsBlog =
+      !!user && !!ctx.tenant && (await ctx.bouncer.with(BlogPolicy).allows('manage', ctx.tenant))
+    ctx.view.share({ viewer: { user, ownsBlog } })
+    return next()
+  }
+}

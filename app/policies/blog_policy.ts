@@ -1,0 +1,20 @@
+import { AuthorizationResponse, BasePolicy } from '@adonisjs/bouncer'
+import type User from '#models/user'
+import type { TenantRef } from '#tenancy/types'
+import { readOnlyReason } from '#services/billing'
+
+/*
+ * A blog is run by its owner (tenants.owner_id) and nobody else. Writing also needs the
+ * blog to be paid up: an expired blog stays readable, its dashboard read-only.
+ */
+export default class BlogPolicy extends BasePolicy {
+  manage(user: User, blog: TenantRef) {
+    return blog.ownerId !== null && user.id === blog.ownerId
+  }
+
+  write(user: User, blog: TenantRef) {
+    if (!this.manage(user, blog)) return false
+    const reason = readOnlyReason(blog)
+    return reason ? AuthorizationResponse.deny(reason, 402) : true
+  }
+}

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon'
+import Post from '#models/post'
+import Tenant from '#models/tenant'
+import type User from '#models/user'
+import type { TenantRef } from '#tenancy/types'
+import { slugify, uniqueSlug } from '#services/slugs'
+
+export interface PostInput {
+  title: string
+  content: string
+  slug?: string | null
+  publish: boolean
+}
+
+/*
+ * Writing posts in the bound blog. Slugs come from the title once and then stay put: an
+ * edit only moves a post when the writer changes its slug field. Publishing stamps
+ * published_at (first publication only) and the blog's last_post_at for the main site.
+ */
+export async function createPost(blog: TenantRef, author: User, input: PostInput) {
+  const post = new Post()
+  post.merge({
+    title: input.title,
+    content: input.content,
+    authorId: author.id,
+    slug: await uniqueSlug(slugify(input.slug || input.title)),
+  })
+  applyPublication(post, input.publish)
+  await post.save()
+  if (post.isPublished) await touchBlog(blog)
+  return post
+}
+
+export async function updatePost(blog: TenantRef, post: Post, input: PostInput) {
+  post.merge({ title: input.title, content: input.content })
+  const wanted = input.slug ? slugify(input.slug) : slugify(input.title)
+  if (input.slug !== post.slug && wanted !== post.slug) {
+    post.slug = await uniqueSlug(wanted, post.id)
+  }
+  applyPublication(post, input.publish)
+  await post.save()
+  if (post.isPublished) await touchBlog(blog)
+  return post
+}
+
+export async function deletePost(post: Post) {
+  await post.delete()
+}
+
+function applyPublication(post: Post, publish: boolean) {
+  post.isPublished = publish
+  if (publish && !post.publishedAt) post.publishedAt = DateTime.now()
+}
+
+async function touchBlog(blog: TenantRef) {
+  await Tenant.query().where('id', blog.id).update({ last_post_at: DateTime.now().toSQL() })
+}

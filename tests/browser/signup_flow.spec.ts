@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import { chromium, type Browser } from 'playwright-core'
+import { createBlog, uniqueName } from '#tests/helpers/tenants'
+
+/*
+ * Debian's chromium driven by playwright-core (no browser download). `*.localhost` does
+ * not resolve on every machine, so the browser maps it to the test server itself.
+ */
+const CHROMIUM = '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) {
+  console.warn(`[browser] ${CHROMIUM} not found: the browser suite is skipped (apt-get install -y chromium)`)
+}
+
+test.group('In a real browser', (group) => {
+  let browser: Browser | undefined
+  group.teardown(async () => {
+    await browser?.close()
+  })
+
+  test('a newcomer signs up, publishes a post and reads it on their own host', async ({ assert }) => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1',
+      ],
+    })
+    const port = process.env.PORT
+    const username = `br_${(process.pid % 10_000).toString(36)}${Date.now().toString(36).slice(-4)}`
+    const blogOrigin = `http://${username.replaceAll('_', '-')}.localhost:${port}`
+    const page = await browser.newPage()
+
+    await page.goto(`http://localhost:${port}/`)
+    await page.getByRole('link', { name: 'Start your blog' }).click()
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Email').fill(`${username}@example.test`)
+    await page.getByLabel('Password', { exact: true }).fill('a long enough password')
+    await page.getByLabel('Password again').fill('a long enough password')
+    await page.getByLabel('Blog title').fill('Browser Diaries')
+    await page.getByRole('button', { name: 'Create my blog' }).click()
+
+    await page.waitForURL(`${blogOrigin}/dashboard`)
+    assert.include(await page.textContent('main'), 'Welcome to your new blog')
+
+    await page.getByRole('link', { name: 'New post' }).click()
+    await page.getByLabel('Title').fill('Hello from a real browser')
+    await page.getByLabel('Content (Markdown)').fill('This is **bold** and [a link](https://example.com).')
+    await page.getByLabel('Published (visible to everyone)').check()
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.waitForURL(`${blogOrigin}/dashboard`)
+    assert.include(await page.textContent('main'), 'Published “Hello from a real browser”.')
+
+    const reader = await browser.newPage()
+    await reader.goto(`${blogOrigin}/`)
+    assert.include(await reader.textContent('main'), 'Hello from a real browser')
+    await reader.getByRole('link', { name: 'Hello from a real browser' }).click()
+    await reader.waitForURL(`${blogOrigin}/posts/hello-from-a-real-browser`)
+    assert.equal(await reader.textContent('.content strong'), 'bold')
+
+    await mkdir(app.tmpPath(), { recursive: true })
+    await reader.goto(`${blogOrigin}/`)
+    await reader.screenshot({ path: app.tmpPath('screenshot-blog.png'), fullPage: true })
+
+    const other = await createBlog(uniqueName('br_other'), { posts: 1 })
+    await reader.goto(`http://${other.domain}:${port}/`)
+    const otherText = await reader.textContent('main')
+    assert.include(otherText, `${other.schemaName} post 1`)
+    assert.notInclude(otherText, 'Hello from a real browser')
+    const missing = await reader.goto(`http://${other.domain}:${port}/posts/hello-from-a-real-browser`)
+    assert.equal(missing?.status(), 404)
+  })
+    .skip(!hasChromium, `chromium not found at ${CHROMIUM}`)
+})

@@ -12,6 +12,11 @@ const tenancyConfig = {
    * remembered for a shorter time.
    */
   cache: {
+    /*
+     * LISTEN needs a session of its own: turn it off behind a transaction-mode PgBouncer
+     * (the TTL then bounds how long a changed domain can be served stale).
+     */
+    listen: env.get('TENANT_CACHE_LISTEN', true),
     ttlMs: env.get('TENANT_CACHE_TTL_MS', 60_000),
     negativeTtlMs: 5_000,
     maxEntries: 50_000,

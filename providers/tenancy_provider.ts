@@ -46,6 +46,7 @@ export default class TenancyProvider {
   async ready() {
     if (!['web', 'test'].includes(this.app.getEnvironment())) return
     const tenancy = await this.app.container.make('tenancy')
+    if (!tenancy.config.cache.listen) return
     const db = await this.app.container.make('lucid.db')
     const logger = await this.app.container.make('logger')
     const connection = db.getRawConnection(db.primaryConnectionName)?.config.connection

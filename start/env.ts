@@ -15,6 +15,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   APP_DOMAIN: Env.schema.string.optional(),
   TRUSTED_PROXIES: Env.schema.string.optional(),
   TENANT_CACHE_TTL_MS: Env.schema.number.optional(),
+  TENANT_CACHE_LISTEN: Env.schema.boolean.optional(),
   TENANT_MIGRATIONS_PATH: Env.schema.string.optional(),
 
   SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
@@ -27,4 +28,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   DB_DATABASE: Env.schema.string.optional(),
   DB_POOL_MAX: Env.schema.number.optional(),
   DB_STATEMENT_TIMEOUT_MS: Env.schema.number.optional(),
+
+  /*
+   * Login rate limits (start/limiter.ts): failed attempts allowed per account and client
+   * address in LOGIN_ACCOUNT_WINDOW, and per client address in LOGIN_IP_WINDOW.
+   */
+  LIMITER_STORE: Env.schema.enum.optional(['memory'] as const),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: Env.schema.number.optional(),
+  LOGIN_ACCOUNT_WINDOW: Env.schema.string.optional(),
+  LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
+  LOGIN_IP_WINDOW: Env.schema.string.optional(),
 })

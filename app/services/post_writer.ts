@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import Post from '#models/post'
 import Tenant from '#models/tenant'
 import type User from '#models/user'
+import { inSavepoint } from '#tenancy/tenant_scope'
 import type { TenantRef } from '#tenancy/types'
 import { slugify, uniqueSlug } from '#services/slugs'
 
@@ -19,28 +20,44 @@ export interface PostInput {
  */
 export async function createPost(blog: TenantRef, author: User, input: PostInput) {
   const post = new Post()
-  post.merge({
-    title: input.title,
-    content: input.content,
-    authorId: author.id,
-    slug: await uniqueSlug(slugify(input.slug || input.title)),
-  })
+  post.merge({ title: input.title, content: input.content, authorId: author.id })
   applyPublication(post, input.publish)
-  await post.save()
+  await saveWithFreeSlug(post, slugify(input.slug || input.title))
   if (post.isPublished) await touchBlog(blog)
   return post
 }
 
 export async function updatePost(blog: TenantRef, post: Post, input: PostInput) {
   post.merge({ title: input.title, content: input.content })
+  applyPublication(post, input.publish)
   const wanted = input.slug ? slugify(input.slug) : slugify(input.title)
   if (input.slug !== post.slug && wanted !== post.slug) {
-    post.slug = await uniqueSlug(wanted, post.id)
+    await saveWithFreeSlug(post, wanted)
+  } else {
+    await post.save()
   }
-  applyPublication(post, input.publish)
-  await post.save()
   if (post.isPublished) await touchBlog(blog)
   return post
+}
+
+/*
+ * Two writers can pick the same free slug at once; the unique index settles it. The save
+ * runs in a savepoint so the loser can roll back just that and take the next free slug,
+ * keeping the rest of the request's transaction.
+ */
+async function saveWithFreeSlug(post: Post, base: string, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    post.slug = await uniqueSlug(base, post.$isPersisted ? post.id : undefined)
+    try {
+      await inSavepoint(async (savepoint) => {
+        await post.useTransaction(savepoint).save()
+      })
+      return
+    } catch (error) {
+      const slugTaken = error?.code === '23505' && error?.constraint === 'posts_slug_unique'
+      if (!slugTaken || attempt === attempts) throw error
+    }
+  }
 }
 
 export async function deletePost(post: Post) {

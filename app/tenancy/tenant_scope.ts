@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { TenantNotBoundError } from '#tenancy/errors'
 import { quoteSchema } from '#tenancy/schema_name'
 import type { TenantRef } from '#tenancy/types'
 
@@ -99,6 +100,16 @@ export function scopeOfClient(client: unknown): TenantScope | undefined {
 export function currentScope(): TenantScope | undefined {
   const scope = storage.getStore()
   return scope?.isOpen ? scope : undefined
+}
+
+/*
+ * A savepoint in the bound scope, for work that may fail and be retried without losing
+ * the rest of the request's transaction.
+ */
+export function inSavepoint<T>(fn: (client: TransactionClientContract) => Promise<T>): Promise<T> {
+  const scope = currentScope()
+  if (!scope) throw new TenantNotBoundError('A savepoint needs a bound tenant scope')
+  return scope.savepoint(fn)
 }
 
 export function runInScope<T>(scope: TenantScope, fn: () => T): T {

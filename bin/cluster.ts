@@ -1,0 +1,53 @@
+/*
+ * Production entry for a multi-core host: forks WEB_CONCURRENCY workers (default: one per
+ * CPU) that each run bin/server.js and share the listening port through Node's cluster
+ * module. Each worker has its own connection pool (DB_POOL_MAX, default 10) and its own
+ * tenancy change listener, so the database sees workers x (DB_POOL_MAX + 1) connections
+ * at most. SIGTERM/SIGINT are passed to the workers (each shuts down cleanly); a worker
+ * that dies unexpectedly is replaced, unless workers keep dying within seconds of start.
+ *
+ *   node bin/cluster.js                    (in build/, after `node ace build`)
+ *   WEB_CONCURRENCY=2 DB_POOL_MAX=10 node bin/cluster.js
+ */
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
+
+if (cluster.isPrimary) {
+  const count = Number(process.env.WEB_CONCURRENCY) || availableParallelism()
+  const startedAt = new Map<number, number>()
+  let stopping = false
+  let quickDeaths = 0
+
+  const fork = () => {
+    const worker = cluster.fork()
+    startedAt.set(worker.id, Date.now())
+  }
+  for (let i = 0; i < count; i++) fork()
+
+  cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0)
+    startedAt.delete(worker.id)
+    if (stopping) {
+      if (startedAt.size === 0) process.exit(0)
+      return
+    }
+    console.error(`[cluster] worker ${worker.process.pid} exited (${signal ?? code})`)
+    quickDeaths = lived < 5_000 ? quickDeaths + 1 : 0
+    if (quickDeaths >= count * 3) {
+      console.error('[cluster] workers keep dying at start; giving up')
+      process.exit(1)
+    }
+    fork()
+  })
+
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+    setTimeout(() => process.exit(0), 10_000).unref()
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+} else {
+  await import('./server.js')
+}

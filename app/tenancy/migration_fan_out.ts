@@ -28,6 +28,7 @@ export interface TenantRunResult {
 }
 
 export interface TenantMigrationStatus {
+  tenantId: number
   schemaName: string
   applied: string[]
   pending: string[]
@@ -57,14 +58,26 @@ export class MigrationFanOut {
     return rows.map((row) => ({ id: row.id, schemaName: row.schema_name }))
   }
 
-  migrate(options: FanOutOptions) {
-    return this.#each(options, (trx, schemaName) =>
+  /*
+   * Only tenants that the status query shows behind get a transaction and a lock; the
+   * migrator checks again under the lock, so a concurrent run cannot apply anything twice.
+   */
+  async migrate(options: FanOutOptions) {
+    const statuses = await this.status(options.schemas)
+    const behind = new Set(
+      statuses.filter((entry) => entry.pending.length || entry.missingTable).map((entry) => entry.schemaName)
+    )
+    return this.#each(options, statuses, behind, (trx, schemaName) =>
       this.migrator.up(trx, schemaName, options.dryRun)
     )
   }
 
-  rollback(options: FanOutOptions) {
-    return this.#each(options, (trx, schemaName) =>
+  async rollback(options: FanOutOptions) {
+    const statuses = await this.status(options.schemas)
+    const withHistory = new Set(
+      statuses.filter((entry) => entry.applied.length).map((entry) => entry.schemaName)
+    )
+    return this.#each(options, statuses, withHistory, (trx, schemaName) =>
       this.migrator.down(trx, schemaName, options.toBatch, options.dryRun)
     )
   }
@@ -105,6 +118,7 @@ export class MigrationFanOut {
       const done = applied.get(tenant.schemaName) ?? []
       const doneSet = new Set(done)
       return {
+        tenantId: tenant.id,
         schemaName: tenant.schemaName,
         applied: done,
         pending: names.filter((name) => !doneSet.has(name)),
@@ -116,21 +130,27 @@ export class MigrationFanOut {
 
   async #each(
     options: FanOutOptions,
+    statuses: TenantMigrationStatus[],
+    needsWork: Set<string>,
     work: (trx: any, schemaName: string) => Promise<{ migrations: string[]; sql: string[] }>
   ): Promise<TenantRunResult[]> {
-    const tenants = await this.targets(options.schemas)
     const results: TenantRunResult[] = []
+    const report = (result: TenantRunResult) => {
+      results.push(result)
+      options.onResult?.(result)
+    }
+    for (const status of statuses.filter((entry) => !needsWork.has(entry.schemaName))) {
+      report({ schemaName: status.schemaName, status: 'up-to-date', migrations: [], sql: [], durationMs: 0 })
+    }
+    const queue = statuses.filter((entry) => needsWork.has(entry.schemaName))
     let next = 0
-
     const worker = async () => {
-      while (next < tenants.length) {
-        const tenant = tenants[next++]
-        const result = await this.#one(tenant, options.dryRun ?? false, work)
-        results.push(result)
-        options.onResult?.(result)
+      while (next < queue.length) {
+        const status = queue[next++]
+        report(await this.#one({ id: status.tenantId, schemaName: status.schemaName }, options.dryRun ?? false, work))
       }
     }
-    const workers = Math.max(1, Math.min(options.concurrency, tenants.length))
+    const workers = Math.max(1, Math.min(options.concurrency, queue.length))
     await Promise.all(Array.from({ length: workers }, worker))
     return results.sort((a, b) => a.schemaName.localeCompare(b.schemaName))
   }

@@ -68,8 +68,7 @@ export class TenantLifecycle {
     const domain = this.#domainFor(input.schemaName, input.domain)
 
     const create = async (trx: TransactionClientContract) => {
-      await trx.rawQuery(`create schema ${quoteSchema(input.schemaName)}`)
-      await this.migrator.up(trx, input.schemaName)
+      await this.migrator.install(trx, input.schemaName)
       return this.#register(trx, domain, {
         name: input.name,
         tagline: input.tagline ?? null,

@@ -1,12 +1,22 @@
 import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import pg from 'pg'
+import db from '@adonisjs/lucid/services/db'
 import type { BaseSchema } from '@adonisjs/lucid/schema'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { TenantMigrationError } from '#tenancy/errors'
+import { quoteSchema } from '#tenancy/schema_name'
 import { applySchema } from '#tenancy/tenant_scope'
 
 export const MIGRATIONS_TABLE = 'schema_migrations'
+
+const MIGRATIONS_TABLE_DDL = `create table if not exists ${MIGRATIONS_TABLE} (
+  id serial primary key,
+  name varchar(255) not null unique,
+  batch integer not null,
+  migrated_at timestamptz not null default now()
+)`
 
 type SchemaClass = new (db: TransactionClientContract, file: string, dryRun?: boolean) => BaseSchema
 
@@ -29,6 +39,7 @@ export interface MigrationOutcome {
 export class TenantMigrator {
   #files?: Promise<MigrationFile[]>
   #classes = new Map<string, Promise<SchemaClass>>()
+  #installScript?: Promise<string | null>
 
   constructor(readonly directory: string) {}
 
@@ -54,16 +65,55 @@ export class TenantMigrator {
    * batches. Expects the transaction to be scoped to the tenant schema already.
    */
   async applied(trx: TransactionClientContract): Promise<Map<string, number>> {
-    await trx.rawQuery(
-      `create table if not exists ${MIGRATIONS_TABLE} (
-         id serial primary key,
-         name varchar(255) not null unique,
-         batch integer not null,
-         migrated_at timestamptz not null default now()
-       )`
-    )
+    await trx.rawQuery(MIGRATIONS_TABLE_DDL)
     const { rows } = await trx.rawQuery(`select name, batch from ${MIGRATIONS_TABLE} order by id`)
     return new Map(rows.map((row: { name: string; batch: number }) => [row.name, row.batch]))
+  }
+
+  /*
+   * Creates a new tenant schema with every migration applied, in one round trip: the
+   * migrations' SQL is recorded once (a dry run) and replayed for each new tenant. If the
+   * replay fails, or a migration defers work to code (`this.defer`) that a recording cannot
+   * capture, the migrations run one by one instead, which also names the one that failed.
+   */
+  async install(trx: TransactionClientContract, schemaName: string) {
+    const script = await (this.#installScript ??= this.#recordInstallScript())
+    const quoted = quoteSchema(schemaName)
+    if (script !== null) {
+      try {
+        await trx.rawQuery(
+          `savepoint tenant_install;
+           create schema ${quoted};
+           select set_config('search_path', ${pg.escapeLiteral(quoted)}, true);
+           ${script};
+           release savepoint tenant_install`
+        )
+        return
+      } catch {
+        await trx.rawQuery('rollback to savepoint tenant_install')
+      }
+    }
+    await trx.rawQuery(`create schema ${quoted}`)
+    await this.up(trx, schemaName)
+  }
+
+  async #recordInstallScript(): Promise<string | null> {
+    const files = await this.files()
+    const statements: string[] = []
+    for (const file of files) {
+      const Schema = await this.#load(file)
+      const schema = new Schema(db.connection() as unknown as TransactionClientContract, file.name, true)
+      const queries = await schema.execUp()
+      if ((schema as any).trackedCalls.some((call: unknown) => typeof call === 'function')) return null
+      statements.push(...(queries as string[]))
+    }
+    if (statements.some((sql) => sql.includes('?'))) return null
+    const bookkeeping = files.length
+      ? `insert into ${MIGRATIONS_TABLE} (name, batch) values ${files
+          .map((file) => `(${pg.escapeLiteral(file.name)}, 1)`)
+          .join(', ')}`
+      : 'select 1'
+    return [...statements, MIGRATIONS_TABLE_DDL, bookkeeping].join(';\n')
   }
 
   async up(trx: TransactionClientContract, schemaName: string, dryRun = false) {

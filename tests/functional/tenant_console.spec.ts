@@ -20,6 +20,10 @@ test.group('tenants:clone', () => {
     client,
   }) => {
     const source = await createBlog(uniqueName('clone_src'), { posts: 3 })
+    await db.rawQuery(
+      `create table "${source.schemaName}".comments (id serial primary key, post_id integer not null references "${source.schemaName}".posts (id), body text)`
+    )
+    await db.rawQuery(`insert into "${source.schemaName}".comments (post_id, body) values (1, 'first'), (2, 'second')`)
     const target = uniqueName('clone_dst')
     const result = await runAce(['tenants:clone', source.schemaName, target, '--with-data'])
     assert.equal(result.exitCode, 0, output(result))
@@ -37,9 +41,18 @@ test.group('tenants:clone', () => {
        values ('new', 'new', 'c', ${sourcePosts[0].author_id}, now()) returning id`
     )
     assert.equal(id, 4)
-    await assert.rejects(() =>
-      rows(target, `insert into $schema.posts (title, slug, content, author_id, created_at) values ('x', 'x', 'c', -1, now())`)
+    assert.deepEqual(
+      await rows(target, 'select * from $schema.comments order by id'),
+      await rows(source.schemaName, 'select * from $schema.comments order by id')
     )
+    await assert.rejects(() => rows(target, `insert into $schema.comments (post_id, body) values (999, 'dangling')`))
+    await rows(target, `insert into $schema.comments (post_id, body) values (4, 'on the copy')`)
+    const [{ referenced }] = await rows(
+      target,
+      `select confrelid::regclass::text as referenced from pg_constraint
+        where contype = 'f' and conrelid = '$schema.comments'::regclass`
+    )
+    assert.equal(referenced, `${target}.posts`)
     await assert.rejects(() =>
       rows(target, `insert into $schema.posts (title, slug, content, author_id, created_at) values ('x', 'post-1', 'c', ${sourcePosts[0].author_id}, now())`)
     )

@@ -18,6 +18,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   TENANT_CACHE_LISTEN: Env.schema.boolean.optional(),
   TENANT_MIGRATIONS_PATH: Env.schema.string.optional(),
 
+  BLOG_POSTS_PER_PAGE: Env.schema.number.optional(),
+
   SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
 
   DATABASE_URL: Env.schema.string.optional(),

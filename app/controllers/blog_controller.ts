@@ -1,19 +1,23 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { Exception } from '@adonisjs/core/exceptions'
 import BlogPolicy from '#policies/blog_policy'
 import { postBySlug, publishedPage } from '#services/post_queries'
-import { presentPage } from '#services/post_presenter'
-import { renderMarkdown } from '#services/markdown'
+import { postHtml, presentPage } from '#services/post_presenter'
 
 export default class BlogController {
   async index({ view, request, tenant }: HttpContext) {
     const page = Math.max(1, Math.min(Number.parseInt(request.input('page', '1'), 10) || 1, 100_000))
-    const posts = presentPage(await publishedPage(page))
+    const posts = presentPage(await publishedPage(page), tenant!.schemaName)
     return view.render('pages/blog/index', { blog: tenant, posts })
   }
 
   async show({ view, params, tenant, bouncer }: HttpContext) {
+    // No slug holds NUL, and PostgreSQL would refuse to compare one (a 500, not a 404).
+    if (String(params.slug).includes('\u0000')) {
+      throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
+    }
     const isOwner = await bouncer.with(BlogPolicy).allows('manage', tenant!)
     const post = await postBySlug(params.slug, isOwner)
-    return view.render('pages/blog/show', { blog: tenant, post, html: renderMarkdown(post.content) })
+    return view.render('pages/blog/show', { blog: tenant, post, html: postHtml(post, tenant!.schemaName) })
   }
 }

@@ -1,9 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { bindSessionToHost } from '#middleware/session_binding'
 import User from '#models/user'
 import BlogPolicy from '#policies/blog_policy'
 import { loginValidator } from '#validators/session'
 import { redeemHandoff } from '#services/login_handoff'
 import { localPath } from '#services/urls'
+import { refuseLogin, throttledLogin } from '#start/limiter'
 
 /*
  * Logging in on a blog's own host (its session cookie is this host's only).
@@ -16,8 +18,14 @@ export default class BlogSessionController {
   async store(ctx: HttpContext) {
     const { request, auth, session } = ctx
     const { uid, password } = await request.validateUsing(loginValidator)
-    const user = await User.verifyCredentials(uid, password)
+    const [throttled, user] = await throttledLogin(request, uid, () =>
+      User.verifyCredentials(uid, password)
+    )
+    if (throttled) {
+      return refuseLogin(ctx, throttled, { blog: ctx.tenant, next: localPath(request.input('next')) })
+    }
     await auth.use('web').login(user)
+    bindSessionToHost(ctx)
     session.flash('notice', `Logged in as ${user.username}.`)
     return this.#land(ctx, localPath(request.input('next')))
   }
@@ -34,6 +42,7 @@ export default class BlogSessionController {
       return response.redirect().toRoute('blog.login.create')
     }
     await auth.use('web').login(redeemed.user)
+    bindSessionToHost(ctx)
     session.flash(
       'notice',
       redeemed.intent === 'signup'

@@ -1,8 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { bindSessionToHost } from '#middleware/session_binding'
 import User from '#models/user'
 import tenancyConfig from '#config/tenancy'
 import { loginValidator } from '#validators/session'
 import { handoffUrl, ownedBlog } from '#services/login_handoff'
+import { refuseLogin, throttledLogin } from '#start/limiter'
 
 /*
  * Logging in on the main site: the session here, then on to the user's own blog.
@@ -12,10 +14,15 @@ export default class MainSessionController {
     return view.render('pages/auth/login', { blog: null })
   }
 
-  async store({ request, auth, response, session }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { request, auth, response, session } = ctx
     const { uid, password } = await request.validateUsing(loginValidator)
-    const user = await User.verifyCredentials(uid, password)
+    const [throttled, user] = await throttledLogin(request, uid, () =>
+      User.verifyCredentials(uid, password)
+    )
+    if (throttled) return refuseLogin(ctx, throttled, { blog: null })
     await auth.use('web').login(user)
+    bindSessionToHost(ctx)
     const blog = await ownedBlog(user)
     if (!blog) {
       session.flash('notice', `Logged in as ${user.username}.`)

@@ -5,6 +5,9 @@ import BlogPolicy from '#policies/blog_policy'
 /*
  * Guards the dashboard after `auth`: the policy decides, and a refusal is a page in the
  * site's layout that says why (403 for someone else's blog, 402 for an expired plan).
+ * A 403 is someone logged in trying a blog that is not theirs: it is logged as a warning
+ * that names the blog, the user and the request, and nothing secret (no cookies, headers,
+ * query string or body).
  */
 export default class BlogAccessMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { ability: 'manage' | 'write' }) {
@@ -12,6 +15,7 @@ export default class BlogAccessMiddleware {
     if (decision.authorized) return next()
 
     const status = decision.status ?? 403
+    if (status === 403) logRefusal(ctx, options.ability)
     const message =
       status === 403 ? 'Only the owner of this blog can use its dashboard.' : decision.message
     ctx.response
@@ -25,4 +29,24 @@ export default class BlogAccessMiddleware {
         })
       )
   }
+}
+
+export const CROSS_TENANT_REFUSED = 'cross-tenant access refused'
+
+function logRefusal(ctx: HttpContext, ability: string) {
+  const { request, tenant, auth } = ctx
+  ctx.logger.warn(
+    {
+      event: 'cross_tenant_refused',
+      tenant: tenant?.schemaName ?? null,
+      tenantId: tenant?.id ?? null,
+      userId: auth.user?.id ?? null,
+      host: request.hostname(),
+      method: request.method(),
+      url: request.url(false),
+      ability,
+      ip: request.ip(),
+    },
+    CROSS_TENANT_REFUSED
+  )
 }

@@ -11,10 +11,23 @@ export function absoluteUrl(request: Request, domain: string, path = '/') {
 
 /*
  * A `next` target taken from the query string may only point into this host: a path,
- * never `//evil.example` or `/\evil.example`, which browsers read as other hosts.
+ * never `//evil.example`, `/\evil.example` or `/<tab>/evil.example`, which browsers read
+ * as other hosts (they drop tabs and newlines and treat \ as /). The value is parsed the
+ * way a browser would and kept only if it stays on the same origin; what comes back is the
+ * parsed, percent-encoded path, safe in a Location header.
  */
+const LOCAL_ORIGIN = 'http://local.invalid'
+
 export function localPath(value: unknown): string | null {
-  if (typeof value !== 'string' || !value.startsWith('/')) return null
-  if (value.startsWith('//') || value.startsWith('/\\')) return null
-  return value
+  if (typeof value !== 'string' || value.length > 2048 || !value.startsWith('/')) return null
+  if (/[\u0000-\u001f\u007f\\]/.test(value) || value.startsWith('//')) return null
+  let url: URL
+  try {
+    url = new URL(value, LOCAL_ORIGIN)
+  } catch {
+    return null
+  }
+  if (url.origin !== LOCAL_ORIGIN) return null
+  const path = `${url.pathname}${url.search}${url.hash}`
+  return path.startsWith('//') ? null : path
 }

@@ -1,9 +1,10 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import { noNul } from '#validators/text'
 
 export const blogSettingsValidator = vine.compile(
   vine.object({
-    name: vine.string().trim().minLength(1).maxLength(255),
-    tagline: vine.string().trim().maxLength(255).optional(),
+    name: vine.string().trim().minLength(1).maxLength(255).use(noNul()),
+    tagline: vine.string().trim().maxLength(255).use(noNul()).optional(),
   })
 )
 

@@ -1,15 +1,16 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import { noNul } from '#validators/text'
 
 export const postValidator = vine.compile(
   vine.object({
-    title: vine.string().trim().minLength(1).maxLength(255),
+    title: vine.string().trim().minLength(1).maxLength(255).use(noNul()),
     slug: vine
       .string()
       .trim()
       .maxLength(200)
       .regex(/^[A-Za-z0-9 _-]*$/)
       .optional(),
-    content: vine.string().trim().minLength(1).maxLength(200_000),
+    content: vine.string().trim().minLength(1).maxLength(200_000).use(noNul()),
     publish: vine.boolean().optional(),
   })
 )

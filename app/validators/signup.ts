@@ -1,4 +1,5 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import { noNul } from '#validators/text'
 import { schemaNameProblem } from '#tenancy/schema_name'
 import tenancy from '#tenancy/service'
 
@@ -38,10 +39,11 @@ export const signupValidator = vine.compile(
       .trim()
       .toLowerCase()
       .maxLength(254)
+      .use(noNul())
       .email()
       .unique({ table: 'public.users', column: 'email' }),
     password: vine.string().minLength(8).maxLength(128).confirmed(),
-    blog_title: vine.string().trim().minLength(1).maxLength(255),
+    blog_title: vine.string().trim().minLength(1).maxLength(255).use(noNul()),
   })
 )
 

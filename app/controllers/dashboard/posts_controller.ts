@@ -3,6 +3,20 @@ import { postValidator } from '#validators/post'
 import { allPostsForDashboard, postById } from '#services/post_queries'
 import { createPost, deletePost, updatePost } from '#services/post_writer'
 import { readOnlyReason } from '#services/billing'
+import { Exception } from '@adonisjs/core/exceptions'
+
+/*
+ * The route only lets digits through; ids past PostgreSQL's integer range would make the
+ * query itself fail (a 500), so they are simply not found.
+ */
+const MAX_ID = 2_147_483_647
+function findPost(id: unknown) {
+  const value = Number(id)
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID) {
+    throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
+  }
+  return postById(value)
+}
 
 /*
  * The blog owner's dashboard. Routes guard it: `auth` plus the blog policy (see
@@ -33,12 +47,12 @@ export default class PostsController {
   }
 
   async edit({ view, params, tenant }: HttpContext) {
-    const post = await postById(params.id)
+    const post = await findPost(params.id)
     return view.render('pages/dashboard/post_form', { blog: tenant, post })
   }
 
   async update({ request, response, session, params, tenant }: HttpContext) {
-    const post = await postById(params.id)
+    const post = await findPost(params.id)
     const data = await request.validateUsing(postValidator)
     await updatePost(tenant!, post, { ...data, publish: data.publish ?? false })
     session.flash('notice', post.isPublished ? `Saved “${post.title}” (published).` : `Saved “${post.title}” as a draft.`)
@@ -46,7 +60,7 @@ export default class PostsController {
   }
 
   async destroy({ response, session, params }: HttpContext) {
-    const post = await postById(params.id)
+    const post = await findPost(params.id)
     await deletePost(post)
     session.flash('notice', `Deleted “${post.title}”.`)
     return response.redirect().toRoute('blog.dashboard')

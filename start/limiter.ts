@@ -1,0 +1,108 @@
+/*
+ * Rate limits. Logins are limited on failures only (a successful login costs nothing),
+ * on two counters at once:
+ *   - per account and client address: LOGIN_ATTEMPTS_PER_ACCOUNT (default 5) failures in
+ *     LOGIN_ACCOUNT_WINDOW (default 1 minute), then blocked for that window. Keyed on the
+ *     account the uid names (email and username count together), so one attacker cannot
+ *     lock its owner out from everywhere;
+ *   - per client address: LOGIN_ATTEMPTS_PER_IP (default 50) failures in LOGIN_IP_WINDOW
+ *     (default 15 minutes), against spraying many accounts from one address. A later
+ *     successful login does not reset it.
+ * The client address is request.ip(), which honours X-Forwarded-For only from proxies
+ * listed in TRUSTED_PROXIES (config/app.ts): a client cannot pick its own.
+ */
+import limiter from '@adonisjs/limiter/services/main'
+import type { HttpContext } from '@adonisjs/core/http'
+import env from '#start/env'
+import User from '#models/user'
+
+export const loginLimits = {
+  perAccount: {
+    requests: env.get('LOGIN_ATTEMPTS_PER_ACCOUNT', 5),
+    duration: env.get('LOGIN_ACCOUNT_WINDOW', '1 minute'),
+  },
+  perIp: {
+    requests: env.get('LOGIN_ATTEMPTS_PER_IP', 50),
+    duration: env.get('LOGIN_IP_WINDOW', '15 minutes'),
+  },
+}
+
+function accountLimiter() {
+  const { requests, duration } = loginLimits.perAccount
+  return limiter.use({ requests, duration, blockDuration: duration })
+}
+
+function ipLimiter() {
+  const { requests, duration } = loginLimits.perIp
+  return limiter.use({ requests, duration, blockDuration: duration })
+}
+
+/*
+ * A refused login: how long to wait, in seconds.
+ */
+export class LoginThrottled {
+  constructor(public retryAfter: number) {}
+}
+
+async function accountKey(uid: string, ip: string) {
+  const user = await User.query()
+    .select('id')
+    .where('email', uid)
+    .orWhere('username', uid)
+    .first()
+  return `login_account_${user ? `id:${user.id}` : `uid:${uid}`}_ip_${ip}`
+}
+
+/*
+ * Runs `verify` (the credential check) unless this account or address is blocked.
+ * Returns [LoginThrottled, null] when it is, else [null, result]; a failed check counts
+ * against both limits and is rethrown as it was.
+ */
+export async function throttledLogin<T>(
+  request: HttpContext['request'],
+  uid: string,
+  verify: () => Promise<T>
+): Promise<[LoginThrottled, null] | [null, T]> {
+  const ip = request.ip()
+  const keys = [
+    { limiter: accountLimiter(), key: await accountKey(uid, ip), resetOnSuccess: true },
+    { limiter: ipLimiter(), key: `login_ip_${ip}`, resetOnSuccess: false },
+  ]
+
+  let wait = 0
+  for (const { limiter: counter, key } of keys) {
+    const state = await counter.get(key)
+    if (state && state.remaining <= 0) wait = Math.max(wait, state.availableIn, 1)
+  }
+  if (wait > 0) return [new LoginThrottled(wait), null]
+
+  let result: T
+  try {
+    result = await verify()
+  } catch (error) {
+    for (const { limiter: counter, key } of keys) {
+      const { consumed, limit } = await counter.increment(key)
+      if (consumed >= limit) await counter.block(key, counter.blockDuration)
+    }
+    throw error
+  }
+  for (const { limiter: counter, key, resetOnSuccess } of keys) {
+    if (resetOnSuccess) await counter.delete(key)
+  }
+  return [null, result]
+}
+
+/*
+ * The answer to a throttled login: the login form again, status 429, saying how long to
+ * wait (and Retry-After for machines).
+ */
+export async function refuseLogin(ctx: HttpContext, throttled: LoginThrottled, view: Record<string, any>) {
+  const seconds = throttled.retryAfter
+  const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`
+  ctx.response.header('Retry-After', String(seconds))
+  ctx.response.status(429)
+  return ctx.view.render('pages/auth/login', {
+    ...view,
+    throttled: `Too many failed login attempts. Try again in ${wait}.`,
+  })
+}

@@ -14,8 +14,8 @@ export function presentPage(result: PublishedPage, schemaName: string) {
     items: result.posts.map((post) => ({
       title: post.title,
       slug: post.slug,
-      author: post.$extras.author_username ?? '',
-      publishedAt: post.publishedAt ?? post.createdAt,
+      author: post.author,
+      publishedAt: post.publishedAt,
       excerpt: excerpts.get(postRenderKey(schemaName, post), () => excerpt(post.content)),
     })),
     currentPage: result.page,

@@ -21,9 +21,11 @@ export class RenderCache<T> {
   }
 }
 
+type Instant = { toMillis(): number }
+
 export function postRenderKey(
   schemaName: string,
-  post: { id: number; updatedAt: { toMillis(): number } | null; createdAt: { toMillis(): number } }
+  post: { id: number; updatedAt: Instant | null; createdAt?: Instant }
 ) {
-  return `${schemaName}:${post.id}:${(post.updatedAt ?? post.createdAt).toMillis()}`
+  return `${schemaName}:${post.id}:${(post.updatedAt ?? post.createdAt)?.toMillis()}`
 }

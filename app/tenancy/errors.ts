@@ -54,3 +54,8 @@ export class LastDomainError extends Exception {
   static status = 409
   static code = 'E_LAST_DOMAIN'
 }
+
+export class DuplicateHostError extends Exception {
+  static status = 400
+  static code = 'E_DUPLICATE_HOST'
+}

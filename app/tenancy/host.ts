@@ -29,3 +29,27 @@ export function assertValidDomain(domain: unknown): asserts domain is string {
     throw new InvalidDomainError(`Invalid domain ${JSON.stringify(domain)}`)
   }
 }
+
+/*
+ * The Host header as the router should match it: lower case, no trailing dot, port kept.
+ * Without this, `LOCALHOST` or `localhost.` would resolve to the main site here but match
+ * the blog routes in the router.
+ */
+export function canonicalHostHeader(value: string) {
+  const host = value.trim().toLowerCase()
+  if (host.startsWith('[')) return host
+  const match = host.match(/^(.*?)(:\d*)?$/)
+  return match ? `${match[1].replace(/\.+$/, '')}${match[2] ?? ''}` : host
+}
+
+/*
+ * RFC 9112 §3.2: a request with more than one Host header is invalid; a proxy in front may
+ * have read a different one than Node (which keeps the first).
+ */
+export function hasDuplicateHost(rawHeaders: string[]) {
+  let count = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length === 4 && rawHeaders[i].toLowerCase() === 'host') count++
+  }
+  return count > 1
+}

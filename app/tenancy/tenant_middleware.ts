@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import tenancy from '#tenancy/service'
-import { UnknownHostError } from '#tenancy/errors'
-import { normalizeHost } from '#tenancy/host'
+import { DuplicateHostError, UnknownHostError } from '#tenancy/errors'
+import { canonicalHostHeader, hasDuplicateHost, normalizeHost } from '#tenancy/host'
 import { TenantScope, runInScope } from '#tenancy/tenant_scope'
 
 /*
@@ -16,6 +16,13 @@ export default class TenantMiddleware {
     ctx.tenant = null
     ctx.tenantDb = null
     ctx.tenantScope = null
+
+    const incoming = ctx.request.request
+    if (hasDuplicateHost(incoming.rawHeaders)) throw new DuplicateHostError('More than one Host header')
+    for (const name of ['host', 'x-forwarded-host'] as const) {
+      const value = incoming.headers[name]
+      if (typeof value === 'string') incoming.headers[name] = canonicalHostHeader(value)
+    }
 
     const host = normalizeHost(ctx.request.hostname())
     if (tenancy.isMainHost(host)) return next()

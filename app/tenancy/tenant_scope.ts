@@ -103,6 +103,16 @@ export function currentScope(): TenantScope | undefined {
 }
 
 /*
+ * The bound scope's query client, for hand-written SQL against tenant tables. Throws when
+ * no tenant is bound, like the tenant models do.
+ */
+export function scopedClient(): TransactionClientContract {
+  const scope = currentScope()
+  if (!scope) throw new TenantNotBoundError('Tenant SQL needs a bound tenant scope')
+  return scope.client
+}
+
+/*
  * A savepoint in the bound scope, for work that may fail and be retried without losing
  * the rest of the request's transaction.
  */

@@ -4,13 +4,14 @@ import { defineConfig, stores } from '@adonisjs/limiter'
 /*
  * Rate-limit counters (login brute-force protection, see start/limiter.ts). The memory
  * store keeps them per process: behind several app processes each one counts on its own,
- * so the effective limit is multiplied by the number of processes. A shared store (Redis,
- * through @adonisjs/redis) is the way to one limit across processes; it is not wired yet.
+ * so the effective limit is multiplied by the number of processes. LIMITER_STORE=redis
+ * shares one set of counters between every process (config/redis.ts).
  */
 const limiterConfig = defineConfig({
   default: env.get('LIMITER_STORE', 'memory'),
   stores: {
     memory: stores.memory({}),
+    redis: stores.redis({ connectionName: 'main' }),
   },
 })
 

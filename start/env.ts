@@ -35,7 +35,10 @@ export default await Env.create(new URL('../', import.meta.url), {
    * Login rate limits (start/limiter.ts): failed attempts allowed per account and client
    * address in LOGIN_ACCOUNT_WINDOW, and per client address in LOGIN_IP_WINDOW.
    */
-  LIMITER_STORE: Env.schema.enum.optional(['memory'] as const),
+  LIMITER_STORE: Env.schema.enum.optional(['memory', 'redis'] as const),
+  REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  REDIS_PORT: Env.schema.number.optional(),
+  REDIS_PASSWORD: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_ACCOUNT: Env.schema.number.optional(),
   LOGIN_ACCOUNT_WINDOW: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),

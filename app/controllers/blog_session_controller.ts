@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { bindSessionToHost } from '#middleware/session_binding'
+import { bindSessionToHost, logOutEverywhere } from '#middleware/session_binding'
 import User from '#models/user'
 import BlogPolicy from '#policies/blog_policy'
 import { loginValidator } from '#validators/session'
@@ -52,8 +52,9 @@ export default class BlogSessionController {
     return response.redirect().toRoute('blog.dashboard')
   }
 
-  async destroy({ auth, response, session }: HttpContext) {
-    await auth.use('web').logout()
+  async destroy(ctx: HttpContext) {
+    const { response, session } = ctx
+    await logOutEverywhere(ctx)
     session.flash('notice', 'You are logged out.')
     return response.redirect().toRoute('blog.home')
   }

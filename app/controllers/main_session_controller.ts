@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { bindSessionToHost } from '#middleware/session_binding'
+import { bindSessionToHost, logOutEverywhere } from '#middleware/session_binding'
 import User from '#models/user'
 import tenancyConfig from '#config/tenancy'
 import { loginValidator } from '#validators/session'
@@ -44,8 +44,9 @@ export default class MainSessionController {
     return response.redirect(await handoffUrl(request, user, blog, 'login'))
   }
 
-  async destroy({ auth, response, session }: HttpContext) {
-    await auth.use('web').logout()
+  async destroy(ctx: HttpContext) {
+    const { response, session } = ctx
+    await logOutEverywhere(ctx)
     session.flash('notice', 'You are logged out.')
     return response.redirect().toRoute('main.home', {}, { domain: tenancyConfig.appDomain })
   }

@@ -8,6 +8,7 @@ import { normalizeHost } from '#tenancy/host'
  * it happened on, and a session presented on any other host is treated as logged out.
  */
 const HOST_KEY = 'auth_host'
+const EPOCH_KEY = 'auth_epoch'
 
 function currentHost(ctx: HttpContext) {
   return normalizeHost(ctx.request.hostname()) ?? ''
@@ -18,6 +19,20 @@ function currentHost(ctx: HttpContext) {
  */
 export function bindSessionToHost(ctx: HttpContext) {
   ctx.session.put(HOST_KEY, currentHost(ctx))
+  ctx.session.put(EPOCH_KEY, ctx.auth.use('web').user?.sessionEpoch ?? 0)
+}
+
+/*
+ * Logging out voids every session of the user, on every host and every copy of the
+ * cookie: the epoch recorded at login no longer matches.
+ */
+export async function logOutEverywhere(ctx: HttpContext) {
+  const user = ctx.auth.use('web').user
+  if (user) {
+    user.sessionEpoch = (user.sessionEpoch ?? 0) + 1
+    await user.save()
+  }
+  await ctx.auth.use('web').logout()
 }
 
 /*
@@ -29,7 +44,12 @@ export function bindSessionToHost(ctx: HttpContext) {
 export async function checkLoginOnThisHost(ctx: HttpContext) {
   const key = ctx.auth.use('web').sessionKeyName
   const foreign = ctx.session.has(key) && ctx.session.get(HOST_KEY) !== currentHost(ctx)
-  if (!foreign) return ctx.auth.check()
+  if (!foreign) {
+    await ctx.auth.check()
+    const user = ctx.auth.use('web').user
+    if (user && ctx.session.get(EPOCH_KEY) !== user.sessionEpoch) await ctx.auth.use('web').logout()
+    return
+  }
 
   const userId = ctx.session.get(key)
   ctx.session.forget(key)

@@ -27,6 +27,9 @@ export default class User extends compose(PublicBaseModel, AuthFinder) {
   @column({ serializeAs: null })
   declare password: string
 
+  @column({ serializeAs: null })
+  declare sessionEpoch: number
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

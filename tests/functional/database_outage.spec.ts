@@ -4,7 +4,7 @@ import pg from 'pg'
 import { ensureDatabase, startEmbeddedPostgres, toEnv } from '../../scripts/embedded_database.js'
 import { runAce } from '#tests/helpers/ace'
 import { startAppServer } from '#tests/helpers/app_server'
-import { request, type RawResponse } from '#tests/helpers/http'
+import { Browser, type Reply } from '#tests/helpers/browser'
 
 const DATABASE = 'echoblogs_outage'
 const HOST = 'outage-blog.localhost'
@@ -51,22 +51,23 @@ test.group('Database outage', () => {
       await admin.end()
 
       server = await startAppServer(3391, env)
+      const reader = new Browser('127.0.0.1', server.url)
       const samples: Sample[] = []
       let running = true
       const t0 = performance.now()
       const worker = async () => {
         while (running) {
           const at = performance.now() - t0
-          let response: RawResponse | null = null
+          let response: Reply | null = null
           try {
-            response = await request(server!.url, '/', { host: HOST, timeoutMs: 15_000 })
+            response = await reader.get(HOST, '/')
           } catch {
             response = null
           }
           samples.push({
             at,
             status: response?.status ?? 0,
-            ms: response?.ms ?? performance.now() - t0 - at,
+            ms: performance.now() - t0 - at,
             text: response?.body ?? '',
           })
           await new Promise((resolve) => setTimeout(resolve, 20))

@@ -10,8 +10,8 @@
  * node:http client with a cookie jar per host and the CSRF token of the last page.
  */
 import net from 'node:net'
-import http from 'node:http'
 import { test } from '@japa/runner'
+import { Browser } from '#tests/helpers/browser'
 import db from '@adonisjs/lucid/services/db'
 import limiter from '@adonisjs/limiter/services/main'
 import { createBlog, schemaExists, uniqueName } from '#tests/helpers/tenants'
@@ -35,85 +35,6 @@ const fixture = {
   victim: null as unknown as Awaited<ReturnType<typeof createBlog>>,
   other: null as unknown as Awaited<ReturnType<typeof createBlog>>,
   owner: null as unknown as Browser,
-}
-
-interface Reply {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: string
-}
-
-class Browser {
-  jars = new Map<string, Map<string, string>>()
-  csrf = new Map<string, string>()
-  lastPage = new Map<string, string>()
-
-  jar(host: string) {
-    const key = host.toLowerCase()
-    if (!this.jars.has(key)) this.jars.set(key, new Map())
-    return this.jars.get(key)!
-  }
-
-  async get(host: string, path: string, headers: Record<string, string> = {}) {
-    const reply = await this.send('GET', host, path, undefined, headers)
-    const token = reply.body.match(/name=["']_csrf["'] value=["']([^"']+)["']/)
-    if (token) this.csrf.set(host, token[1])
-    this.lastPage.set(host, path)
-    return reply
-  }
-
-  async post(
-    host: string,
-    path: string,
-    fields: Record<string, string>,
-    { csrf = true, headers = {}, page = '/' }: { csrf?: boolean; headers?: Record<string, string>; page?: string } = {}
-  ) {
-    if (csrf && !this.csrf.has(host)) await this.get(host, page)
-    const body = new URLSearchParams({ ...fields, ...(csrf ? { _csrf: this.csrf.get(host)! } : {}) })
-    return this.send('POST', host, path, body.toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(this.lastPage.has(host) ? { referer: `http://${host}${this.lastPage.get(host)}` } : {}),
-      ...headers,
-    })
-  }
-
-  send(method: string, host: string, path: string, body?: string, headers: Record<string, string> = {}) {
-    const jar = this.jar(host)
-    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-    return new Promise<Reply>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: ADDRESS,
-          port: PORT,
-          path,
-          method,
-          headers: {
-            ...headers,
-            host,
-            ...(cookie ? { cookie } : {}),
-            ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}),
-          },
-        },
-        (res) => {
-          let text = ''
-          res.setEncoding('utf8')
-          res.on('data', (chunk) => (text += chunk))
-          res.on('end', () => {
-            for (const line of res.headers['set-cookie'] ?? []) {
-              const [pair, ...attributes] = line.split(';').map((part) => part.trim())
-              const name = pair.slice(0, pair.indexOf('='))
-              const value = pair.slice(pair.indexOf('=') + 1)
-              if (value === '' || attributes.some((a) => /^max-age=0$/i.test(a))) jar.delete(name)
-              else jar.set(name, value)
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text })
-          })
-        }
-      )
-      req.on('error', reject)
-      req.end(body)
-    })
-  }
 }
 
 /*

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import Post from '#models/post'
 import { withTenant } from '#tenancy/tenant_scope'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
-import { RawVisitor } from '#tests/helpers/raw_visitor'
+import { Browser } from '#tests/helpers/browser'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 
 /*
@@ -15,7 +15,7 @@ export interface LoadBlog {
   index: number
   schemaName: string
   host: string
-  visitor: RawVisitor
+  visitor: Browser
 }
 
 export interface LoadReport {
@@ -56,9 +56,8 @@ export async function createLoadBlogs(count: number, postsEach = 5) {
 export async function logInOwners(base: string, blogs: Omit<LoadBlog, 'visitor'>[]): Promise<LoadBlog[]> {
   const out: LoadBlog[] = []
   for (const blog of blogs) {
-    const visitor = new RawVisitor(base)
-    await visitor.get(blog.host, '/login')
-    const response = await visitor.submit(blog.host, '/login', { uid: blog.schemaName, password: BLOG_PASSWORD })
+    const visitor = new Browser('127.0.0.1', base)
+    const response = await visitor.login(blog.host, blog.schemaName, BLOG_PASSWORD)
     if (response.status !== 302) throw new Error(`login on ${blog.host} failed: ${response.status}`)
     await visitor.get(blog.host, '/dashboard/posts/new')
     out.push({ ...blog, visitor })
@@ -118,7 +117,7 @@ export async function runIsolationLoad(blogs: LoadBlog[], requests: number, conc
       const response = await blog.visitor.get(blog.host, '/dashboard')
       check(blog, 'dashboard', response.status, [200], response.body)
     } else if (roll < 0.95) {
-      const response = await blog.visitor.submit(blog.host, '/dashboard/posts', {
+      const response = await blog.visitor.post(blog.host, '/dashboard/posts', {
         title: `${marker(blog.index)} write ${Math.floor(random() * 3)}`,
         content: `${marker(blog.index)} written under load`,
         publish: 'on',
@@ -126,7 +125,7 @@ export async function runIsolationLoad(blogs: LoadBlog[], requests: number, conc
       report.writes++
       check(blog, 'write', response.status, [302], response.body)
     } else {
-      const response = await blog.visitor.submit(blog.host, '/dashboard/posts', { title: '', content: '' })
+      const response = await blog.visitor.post(blog.host, '/dashboard/posts', { title: '', content: '' })
       report.failingRequests++
       check(blog, 'invalid write', response.status, [302], response.body)
     }
@@ -157,7 +156,7 @@ async function burst(blog: LoadBlog, report: LoadReport) {
   const title = `${marker(blog.index)} burst ${report.requests}`
   const responses = await Promise.all(
     Array.from({ length: 5 }, () =>
-      blog.visitor.submit(blog.host, '/dashboard/posts', { title, content: `${marker(blog.index)} burst`, publish: 'on' })
+      blog.visitor.post(blog.host, '/dashboard/posts', { title, content: `${marker(blog.index)} burst`, publish: 'on' })
     )
   )
   for (const response of responses) {

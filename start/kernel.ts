@@ -5,12 +5,15 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 /*
  * Static files are served before tenant resolution, so stylesheets never open a tenant
- * transaction. Every other request passes the tenant middleware, matched route or not.
+ * transaction. Every other request passes the tenant middleware, matched route or not;
+ * anonymous public pages may then come from the page cache before any transaction opens.
  */
 server.use([
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   () => import('#tenancy/tenant_middleware'),
+  () => import('#middleware/page_cache_middleware'),
+  () => import('#tenancy/tenant_scope_middleware'),
 ])
 
 router.use([

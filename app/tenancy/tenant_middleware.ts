@@ -3,13 +3,11 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import tenancy from '#tenancy/service'
 import { DuplicateHostError, UnknownHostError } from '#tenancy/errors'
 import { canonicalHostHeader, hasDuplicateHost, normalizeHost } from '#tenancy/host'
-import { TenantScope, runInScope } from '#tenancy/tenant_scope'
 
 /*
- * Resolves the request's host to a tenant and runs the rest of the request inside that
- * tenant's scope: one transaction on the shared pool, search_path set locally, committed
- * when the request succeeds and rolled back when it fails (an exception, or any 4xx/5xx).
- * The main site runs unscoped; any other host that no domain row names is a 404.
+ * Resolves the request's host to a tenant (ctx.tenant; null on the main site). Any other
+ * host that no domain row names is a 404. The scope is opened by tenant_scope_middleware,
+ * so that a cache in between can answer without touching the database.
  */
 export default class TenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -30,16 +28,7 @@ export default class TenantMiddleware {
     const tenant = host ? await tenancy.resolver.resolve(host) : null
     if (!tenant) throw new UnknownHostError(`No blog at ${host ?? 'this address'}`)
 
-    const scope = await TenantScope.open(tenant, tenancy.config.statementTimeoutMs)
     ctx.tenant = tenant
-    ctx.tenantDb = scope.client
-    ctx.tenantScope = scope
-    try {
-      await runInScope(scope, next)
-    } catch (error) {
-      await scope.end(false)
-      throw error
-    }
-    await scope.end(ctx.response.getStatus() < 400)
+    return next()
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { Logger } from '@adonisjs/core/logger'
 import db from '@adonisjs/lucid/services/db'
+import { CONTENT_CHANNEL, TENANCY_CHANNEL, tenancyEvents } from '#tenancy/tenancy_events'
 import { toTenantRef } from '#tenancy/tenant_ref'
 import type { TenantRef } from '#tenancy/types'
 
@@ -48,6 +49,7 @@ export class TenantResolver {
   invalidate() {
     this.#generation++
     this.#cache.clear()
+    tenancyEvents.emit('tenants')
   }
 
   get size() {
@@ -79,9 +81,9 @@ export class TenantResolver {
 }
 
 /*
- * Listens for the notifications the tenancy triggers send, on one dedicated connection
- * per process, and drops the cache when tenants or domains change anywhere. Reconnects
- * with a backoff; while disconnected the resolver's TTL bounds staleness.
+ * Listens for the notifications the tenancy triggers (tenants, domains) and committed
+ * tenant writes (content) send, on one dedicated connection per process, and drops what
+ * they make stale. Reconnects with a backoff; while disconnected, TTLs bound staleness.
  */
 export class TenancyChangeListener {
   #client?: pg.Client
@@ -93,6 +95,11 @@ export class TenancyChangeListener {
     private onChange: () => void,
     private logger: Logger
   ) {}
+
+  private onNotification(channel: string, payload?: string) {
+    if (channel === CONTENT_CHANNEL) tenancyEvents.emit('content', Number(payload))
+    else this.onChange()
+  }
 
   async start() {
     this.#stopped = false
@@ -123,10 +130,10 @@ export class TenancyChangeListener {
     }
     client.on('error', onLost)
     client.on('end', onLost)
-    client.on('notification', () => this.onChange())
+    client.on('notification', (message) => this.onNotification(message.channel, message.payload))
     try {
       await client.connect()
-      await client.query('listen echoblogs_tenancy')
+      await client.query(`listen ${TENANCY_CHANNEL}; listen ${CONTENT_CHANNEL}`)
       this.#client = client
       this.onChange()
     } catch (error) {

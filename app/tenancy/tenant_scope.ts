@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { TenantNotBoundError } from '#tenancy/errors'
 import { quoteSchema } from '#tenancy/schema_name'
+import { CONTENT_CHANNEL, tenancyEvents } from '#tenancy/tenancy_events'
 import type { TenantRef } from '#tenancy/types'
 
 /*
@@ -61,13 +62,22 @@ export class TenantScope {
     }
   }
 
-  async end(commit: boolean) {
+  /*
+   * With `announce`, a committed scope tells every process that this tenant's data may
+   * have changed (NOTIFY is delivered only if the transaction commits), and this process
+   * at once.
+   */
+  async end(commit: boolean, { announce = false } = {}) {
     if (this.client.isCompleted) return
-    if (commit && !this.#failed) {
-      await this.client.commit()
-    } else {
+    if (!commit || this.#failed) {
       await this.client.rollback()
+      return
     }
+    if (announce) {
+      await this.client.rawQuery('select pg_notify(?, ?)', [CONTENT_CHANNEL, String(this.tenant.id)])
+    }
+    await this.client.commit()
+    if (announce) tenancyEvents.emit('content', this.tenant.id)
   }
 }
 
@@ -137,7 +147,7 @@ export async function withTenant<T>(
   const scope = await TenantScope.open(tenant)
   try {
     const result = await runInScope(scope, () => fn(scope))
-    await scope.end(true)
+    await scope.end(true, { announce: true })
     return result
   } catch (error) {
     await scope.end(false)

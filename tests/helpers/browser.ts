@@ -22,6 +22,11 @@ export class Browser {
   lastPage = new Map<string, string>()
   readonly base: URL
 
+  /*
+   * A browser with cookies off: every request arrives as a first visit.
+   */
+  keepCookies = true
+
   constructor(
     public localAddress = '127.0.0.1',
     base = `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '3333'}`
@@ -92,7 +97,7 @@ export class Browser {
           response.setEncoding('utf8')
           response.on('data', (chunk) => (text += chunk))
           response.on('end', () => {
-            storeCookies(jar, response.headers['set-cookie'] ?? [])
+            if (this.keepCookies) storeCookies(jar, response.headers['set-cookie'] ?? [])
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text })
           })
         }

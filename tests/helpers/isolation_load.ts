@@ -16,6 +16,7 @@ export interface LoadBlog {
   schemaName: string
   host: string
   visitor: Browser
+  stranger: Browser
 }
 
 export interface LoadReport {
@@ -33,7 +34,7 @@ const marker = (index: number) => `TENANTMARK${index}END`
 const MARKERS = /TENANTMARK(\d+)END/g
 
 export async function createLoadBlogs(count: number, postsEach = 5) {
-  const blogs: Omit<LoadBlog, 'visitor'>[] = []
+  const blogs: Omit<LoadBlog, 'visitor' | 'stranger'>[] = []
   for (let index = 0; index < count; index++) {
     const blog = await createBlog(uniqueName('load'))
     await withTenant(blog, async () => {
@@ -53,14 +54,16 @@ export async function createLoadBlogs(count: number, postsEach = 5) {
   return blogs
 }
 
-export async function logInOwners(base: string, blogs: Omit<LoadBlog, 'visitor'>[]): Promise<LoadBlog[]> {
+export async function logInOwners(base: string, blogs: Omit<LoadBlog, 'visitor' | 'stranger'>[]): Promise<LoadBlog[]> {
   const out: LoadBlog[] = []
   for (const blog of blogs) {
     const visitor = new Browser('127.0.0.1', base)
     const response = await visitor.login(blog.host, blog.schemaName, BLOG_PASSWORD)
     if (response.status !== 302) throw new Error(`login on ${blog.host} failed: ${response.status}`)
     await visitor.get(blog.host, '/dashboard/posts/new')
-    out.push({ ...blog, visitor })
+    const stranger = new Browser('127.0.0.1', base)
+    stranger.keepCookies = false
+    out.push({ ...blog, visitor, stranger })
   }
   return out
 }
@@ -103,9 +106,13 @@ export async function runIsolationLoad(blogs: LoadBlog[], requests: number, conc
   const one = async () => {
     const blog = blogs[Math.floor(random() * blogs.length)]
     const roll = random()
-    if (roll < 0.5) {
+    if (roll < 0.25) {
       const response = await blog.visitor.get(blog.host, '/')
       check(blog, 'home', response.status, [200], response.body)
+    } else if (roll < 0.5) {
+      const path = random() < 0.5 ? '/' : `/posts/post-${1 + Math.floor(random() * 5)}`
+      const response = await blog.stranger.get(blog.host, path)
+      check(blog, 'anonymous page', response.status, [200], response.body)
     } else if (roll < 0.7) {
       const response = await blog.visitor.get(blog.host, `/posts/post-${1 + Math.floor(random() * 5)}`)
       check(blog, 'post', response.status, [200], response.body)

@@ -109,12 +109,16 @@ export class Browser {
   }
 }
 
-function storeCookies(jar: Jar, lines: string[]) {
+/*
+ * Applies Set-Cookie lines to a jar; `decode` for clients that URL-encode values on send.
+ */
+export function storeCookies(jar: Map<string, string>, lines: string[], decode = false) {
   for (const line of lines) {
     const [pair, ...attributes] = line.split(';').map((part) => part.trim())
     const separator = pair.indexOf('=')
     const name = pair.slice(0, separator)
-    const value = pair.slice(separator + 1)
+    const raw = pair.slice(separator + 1)
+    const value = decode ? decodeURIComponent(raw) : raw
     const expired = attributes.some(
       (attribute) =>
         /^max-age=0$/i.test(attribute) ||

@@ -1,4 +1,5 @@
 import type { ApiClient, ApiResponse } from '@japa/api-client'
+import { storeCookies } from '#tests/helpers/browser'
 
 /*
  * A browser stand-in for functional tests: one cookie jar per host (session cookies are
@@ -73,20 +74,8 @@ export class Visitor {
 
   #store(jar: Map<string, string>, response: ApiResponse) {
     const header = response.headers()['set-cookie'] as string[] | string | undefined
-    for (const line of [header ?? []].flat()) {
-      const [pair, ...attributes] = line.split(';').map((part) => part.trim())
-      const separator = pair.indexOf('=')
-      const name = pair.slice(0, separator)
-      // The api-client URL-encodes cookie values when it sends them: keep them decoded.
-      const value = decodeURIComponent(pair.slice(separator + 1))
-      const expired = attributes.some(
-        (attribute) =>
-          /^max-age=0$/i.test(attribute) ||
-          (/^expires=/i.test(attribute) && Date.parse(attribute.slice(8)) < Date.now())
-      )
-      if (expired || value === '') jar.delete(name)
-      else jar.set(name, value)
-    }
+    // The api-client URL-encodes cookie values when it sends them: keep them decoded.
+    storeCookies(jar, [header ?? []].flat(), true)
   }
 }
 

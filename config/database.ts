@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs'
+import app from '@adonisjs/core/services/app'
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
 import type { PostgreConfig } from '@adonisjs/lucid/types/database'
@@ -15,6 +17,8 @@ function connectionSettings(): PostgreConfig['connection'] {
 
   const host = env.get('DB_HOST')
   if (!host) {
+    const running = runningDevDatabase()
+    if (running) return { ...driverOptions, ...running }
     throw new Error(
       'No database configured: set DATABASE_URL or DB_HOST/DB_PORT/DB_USER/DB_DATABASE, ' +
         'or start the app with `npm run dev`, which runs an embedded PostgreSQL.'
@@ -28,6 +32,16 @@ function connectionSettings(): PostgreConfig['connection'] {
     password: env.get('DB_PASSWORD', ''),
     database: env.get('DB_DATABASE', 'echoblogs'),
   }
+}
+
+/*
+ * `npm run dev` leaves the embedded server's address here while it runs, so that Ace
+ * commands in another terminal work without any configuration (development only).
+ */
+function runningDevDatabase() {
+  const file = app.makePath('tmp/db/dev.json')
+  if (!app.inDev || !existsSync(file)) return null
+  return JSON.parse(readFileSync(file, 'utf8'))
 }
 
 const dbConfig = defineConfig({

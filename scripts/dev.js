@@ -3,6 +3,8 @@
  * Uses the configured database (DATABASE_URL or DB_*) or starts an embedded PostgreSQL.
  */
 import { spawn } from 'node:child_process'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configuredDatabase, ensureDatabase, startEmbeddedPostgres, toEnv } from './embedded_database.js'
 import { ensureEnvFile, readEnvFile } from './env_file.js'
@@ -10,6 +12,7 @@ import { runAce } from './run_ace.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const log = (message) => console.log(`[dev] ${message}`)
+const DEV_DATABASE_FILE = join(root, 'tmp', 'db', 'dev.json')
 
 await ensureEnvFile(root, log)
 const fileEnv = await readEnvFile(root)
@@ -24,6 +27,8 @@ if (settings) {
   embedded = await startEmbeddedPostgres({ root, name: 'dev', preferredPort: 54320, log })
   settings = embedded.settings
   await ensureDatabase(settings, database)
+  // Lets `node ace ...` in another terminal reach this server while it runs (config/database.ts).
+  writeFileSync(DEV_DATABASE_FILE, JSON.stringify({ ...settings, database }))
 }
 const env = { ...process.env, ...toEnv(settings, settings.connectionString ? undefined : database) }
 
@@ -44,6 +49,7 @@ async function shutdown(code) {
     await new Promise((resolve) => server.once('exit', resolve))
     clearTimeout(killTimer)
   }
+  rmSync(DEV_DATABASE_FILE, { force: true })
   await embedded?.stop()
   process.exit(code)
 }

@@ -30,7 +30,7 @@ export default class TenantsBilling extends BaseCommand {
   declare json: boolean
 
   async run() {
-    const { changeBilling, findTenantForBilling } = await import('#services/tenant_billing')
+    const { changeBilling, findTenantForBilling } = await import('#services/billing')
     try {
       const change = this.#change()
       const tenant = change ? await changeBilling(this.schema, change) : await findTenantForBilling(this.schema)

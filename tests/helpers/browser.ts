@@ -8,7 +8,11 @@ export interface Reply {
 
 type Jar = Map<string, string>
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+/*
+ * A connection per request: reusing idle keep-alive sockets races with the server closing
+ * them (ECONNRESET) under long mixed loads.
+ */
+const agent = new http.Agent({ keepAlive: false })
 
 /*
  * A browser stand-in over plain node:http, for tests that need what the api client cannot
@@ -78,7 +82,7 @@ export class Browser {
     return new Promise<Reply>((resolve, reject) => {
       const request = http.request(
         {
-          agent: this.localAddress === '127.0.0.1' ? agent : undefined,
+          agent,
           hostname: this.base.hostname,
           port: this.base.port,
           path,

@@ -22,6 +22,13 @@ export default class TenantsDelete extends BaseCommand {
 
   async run() {
     const { default: tenancy } = await import('#tenancy/service')
+    try {
+      await tenancy.lifecycle.find(this.schema)
+    } catch (error) {
+      this.logger.error(error.message)
+      this.exitCode = 1
+      return
+    }
     if (!this.force) {
       const confirmed = await this.prompt.confirm(
         `Delete tenant "${this.schema}"${this.keepSchema ? '' : ' and all of its data'}?`

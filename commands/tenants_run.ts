@@ -29,7 +29,7 @@ export default class TenantsRun extends BaseCommand {
     const { default: tenancy } = await import('#tenancy/service')
     const { default: Tenant } = await import('#models/tenant')
     const { tenantRefOf } = await import('#tenancy/tenant_ref')
-    const { TenantScope, runInScope } = await import('#tenancy/tenant_scope')
+    const { withTenant } = await import('#tenancy/tenant_scope')
 
     const [name, ...argv] = this.command ?? []
     if (!name) return this.#fail('Name the command to run: tenants:run <command> --all')
@@ -45,14 +45,14 @@ export default class TenantsRun extends BaseCommand {
         while (next < targets.length) {
           const target = targets[next++]
           const tenant = tenantRefOf(await Tenant.findOrFail(target.id))
-          const scope = await TenantScope.open(tenant)
           try {
-            const command = await runInScope(scope, () => this.kernel.exec(name, argv))
-            const exitCode = command.exitCode ?? (command.error ? 1 : 0)
-            await scope.end(exitCode === 0)
-            results.push({ schema: target.schemaName, exitCode, error: command.error?.message })
+            await withTenant(tenant, async () => {
+              const command = await this.kernel.exec(name, argv)
+              if (command.error) throw command.error
+              if (command.exitCode) throw new Error(`exited with ${command.exitCode}`)
+            })
+            results.push({ schema: target.schemaName, exitCode: 0 })
           } catch (error) {
-            await scope.end(false)
             results.push({ schema: target.schemaName, exitCode: 1, error: error.message })
           }
         }

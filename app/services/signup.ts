@@ -30,7 +30,7 @@ export async function signUp(input: SignupInput) {
       )
       return { user: created, tenant: blog }
     })
-    tenancy.resolver.invalidate()
+    tenancy.lifecycle.changed()
     return { user, tenant, domain: tenancy.lifecycle.defaultDomain(tenant.schemaName) }
   } catch (error) {
     throw asFieldError(error)

@@ -47,8 +47,9 @@ export class TenantLifecycle {
   ) {}
 
   /*
-   * For operations that create tenants inside their own transaction (imports): call once
-   * it has committed.
+   * For tenant changes made in the caller's own transaction (sign-up, imports, blog
+   * settings): drops this process's cached tenants at once; other processes hear of it
+   * from the tenancy triggers when the transaction commits.
    */
   changed() {
     this.onChange()

@@ -15,59 +15,52 @@ import { schemaExists, uniqueName } from '#tests/helpers/tenants'
  * one chosen name), so the code under test runs unchanged. Each case asserts that nothing
  * is left behind and that the same name can then be created.
  */
-type Fault = { name: string; install: (schemaName: string, domain: string) => string[]; remove: string[] }
+type Fault = { name: string; install: () => string[]; remove: string[] }
 
-const FAULTS: Fault[] = [
-  {
-    name: 'schema creation',
-    install: (schemaName) => [
-      `create function public.fault_schema() returns event_trigger language plpgsql as $$
+/*
+ * A fault raised by an event trigger on `tags` when `condition` (SQL over
+ * pg_event_trigger_ddl_commands()) holds.
+ */
+function ddlFault(name: string, tags: string[], condition: string, message: string): Fault {
+  return {
+    name,
+    install: () => [
+      `create function public.fault_ddl() returns event_trigger language plpgsql as $$
        begin
-         if exists (select 1 from pg_event_trigger_ddl_commands() where object_identity = '${schemaName}') then
-           raise exception 'injected fault: schema creation';
+         if exists (select 1 from pg_event_trigger_ddl_commands() where ${condition}) then
+           raise exception 'injected fault: ${message}';
          end if;
        end $$`,
-      `create event trigger fault_schema on ddl_command_end when tag in ('CREATE SCHEMA') execute function public.fault_schema()`,
+      `create event trigger fault_ddl on ddl_command_end when tag in (${tags.map((tag) => `'${tag}'`).join(', ')})
+       execute function public.fault_ddl()`,
     ],
-    remove: ['drop event trigger if exists fault_schema', 'drop function if exists public.fault_schema()'],
-  },
-  {
-    name: 'the posts migration',
-    install: (schemaName) => [
-      `create function public.fault_table() returns event_trigger language plpgsql as $$
+    remove: ['drop event trigger if exists fault_ddl', 'drop function if exists public.fault_ddl()'],
+  }
+}
+
+/*
+ * A fault raised by a row trigger before inserts into `table` when `condition` holds.
+ */
+function rowFault(name: string, table: string, condition: string, message: string): Fault {
+  return {
+    name,
+    install: () => [
+      `create function public.fault_row() returns trigger language plpgsql as $$
        begin
-         if exists (select 1 from pg_event_trigger_ddl_commands() where object_identity = '${schemaName}.posts') then
-           raise exception 'injected fault: tenant migration';
-         end if;
-       end $$`,
-      `create event trigger fault_table on ddl_command_end when tag in ('CREATE TABLE') execute function public.fault_table()`,
-    ],
-    remove: ['drop event trigger if exists fault_table', 'drop function if exists public.fault_table()'],
-  },
-  {
-    name: 'the tenant row',
-    install: (schemaName) => [
-      `create function public.fault_tenant() returns trigger language plpgsql as $$
-       begin
-         if new.schema_name = '${schemaName}' then raise exception 'injected fault: tenant row'; end if;
+         if ${condition} then raise exception 'injected fault: ${message}'; end if;
          return new;
        end $$`,
-      `create trigger fault_tenant before insert on public.tenants for each row execute function public.fault_tenant()`,
+      `create trigger fault_row before insert on public.${table} for each row execute function public.fault_row()`,
     ],
-    remove: ['drop trigger if exists fault_tenant on public.tenants', 'drop function if exists public.fault_tenant()'],
-  },
-  {
-    name: 'the domain row',
-    install: (_schemaName, domain) => [
-      `create function public.fault_domain() returns trigger language plpgsql as $$
-       begin
-         if new.domain = '${domain}' then raise exception 'injected fault: domain row'; end if;
-         return new;
-       end $$`,
-      `create trigger fault_domain before insert on public.domains for each row execute function public.fault_domain()`,
-    ],
-    remove: ['drop trigger if exists fault_domain on public.domains', 'drop function if exists public.fault_domain()'],
-  },
+    remove: [`drop trigger if exists fault_row on public.${table}`, 'drop function if exists public.fault_row()'],
+  }
+}
+
+const FAULTS = (schemaName: string, domain: string): Fault[] => [
+  ddlFault('schema creation', ['CREATE SCHEMA'], `object_identity = '${schemaName}'`, 'schema creation'),
+  ddlFault('the posts migration', ['CREATE TABLE'], `object_identity = '${schemaName}.posts'`, 'tenant migration'),
+  rowFault('the tenant row', 'tenants', `new.schema_name = '${schemaName}'`, 'tenant row'),
+  rowFault('the domain row', 'domains', `new.domain = '${domain}'`, 'domain row'),
 ]
 
 async function assertNothingLeft(assert: any, schemaName: string, domain: string) {
@@ -77,11 +70,12 @@ async function assertNothingLeft(assert: any, schemaName: string, domain: string
 }
 
 test.group('Fault injection in tenant creation', () => {
-  for (const fault of FAULTS) {
-    test(`a failure in ${fault.name} leaves nothing behind`, async ({ assert }) => {
+  for (const [step, { name }] of FAULTS('', '').entries()) {
+    test(`a failure in ${name} leaves nothing behind`, async ({ assert }) => {
       const schemaName = uniqueName('fault')
       const domain = tenancy.lifecycle.defaultDomain(schemaName)
-      for (const sql of fault.install(schemaName, domain)) await db.rawQuery(sql)
+      const fault = FAULTS(schemaName, domain)[step]
+      for (const sql of fault.install()) await db.rawQuery(sql)
       try {
         await assert.rejects(
           () => tenancy.lifecycle.create({ name: 'x', schemaName }),

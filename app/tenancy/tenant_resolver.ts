@@ -52,10 +52,6 @@ export class TenantResolver {
     tenancyEvents.emit('tenants')
   }
 
-  get size() {
-    return this.#cache.size
-  }
-
   #remember(host: string, tenant: TenantRef | null) {
     if (this.#cache.size >= this.options.maxEntries) {
       const oldest = this.#cache.keys().next().value

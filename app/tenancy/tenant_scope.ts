@@ -41,10 +41,6 @@ export class TenantScope {
     this.#failed = true
   }
 
-  get failed() {
-    return this.#failed
-  }
-
   /*
    * A savepoint inside the scope. Rolling it back cannot widen the scope: the path was
    * set in the enclosing transaction and a savepoint rollback only restores that value.

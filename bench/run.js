@@ -10,6 +10,7 @@
  *   scale      W1 over 10,000 tenants vs 100, sampling backends in pg_stat_activity
  *   sql        statements per W1/W2 request (single process, pg client instrumented)
  *   profile    node --cpu-prof of one worker under W1 and W2 load, hottest areas/functions
+ *   markdown   Markdown parsers (markdown-it, micromark, marked) on pathological input
  *   all        load, sql, profile, lifecycle, scale
  * Flags: --duration 20 --warmup 5 --repeat 1 --connections 32 --threads 2 --workers 2
  *   --pool 10 --tool wrk|autocannon --no-build --no-setup (reuse the data set) --ignore-check
@@ -28,7 +29,8 @@ import { configuredDatabase, ensureDatabase, startEmbeddedPostgres, toEnv } from
 import { checkResponses, get } from './lib/check.js'
 import { allStats, cpuSeconds, machineBusySeconds, memoryOf, reapedChildrenSeconds, round1, treeOf } from './lib/proc.js'
 import { summarise } from './lib/profile_summary.js'
-import { postsOf, tenantSlug } from './lib/workload_data.js'
+import { runMarkdownBench } from './markdown_parsers.js'
+import { postsOf, renderedOf, tenantSlug } from './lib/workload_data.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const build = join(root, 'build')
@@ -43,7 +45,7 @@ const opt = {
   tool: existsSync('/usr/bin/wrk') || which('wrk') ? 'wrk' : 'autocannon',
   build: true, setup: true, ignoreCheck: false, skipBare: false, runs: 'w1,w1s,w2,w2s',
   maxTenants: 10_000, fanoutConcurrency: 8, tenants: 100, perPage: 20, port: 3390, barePort: 3391,
-  nodeOptions: '', bareSql: 'txn',
+  nodeOptions: '', bareSql: 'txn', limitMs: 3000,
 }
 for (let k = 0; k < argv.length; k++) {
   const name = argv[k].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase())
@@ -233,12 +235,13 @@ async function loadPosts(from, to) {
       const values = []
       for (const p of postsOf(n, 50, now)) {
         const b = params.length
-        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 7})`)
-        params.push(p.title, p.slug, p.content, owners.get(slug), p.isPublished, p.isPublished ? p.createdAt : null, p.createdAt)
+        const { html, excerpt } = renderedOf(p.content)
+        values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 9})`)
+        params.push(p.title, p.slug, p.content, html, excerpt, owners.get(slug), p.isPublished, p.isPublished ? p.createdAt : null, p.createdAt)
       }
       await pool.query(
         `insert into ${pg.escapeIdentifier(slug)}.posts
-           (title, slug, content, author_id, is_published, published_at, created_at, updated_at)
+           (title, slug, content, html, excerpt, author_id, is_published, published_at, created_at, updated_at)
          values ${values.join(', ')}`,
         params
       )
@@ -653,10 +656,15 @@ async function cmdProfile(database) {
   }
 }
 
+async function cmdMarkdown() {
+  results.markdown = await runMarkdownBench({ limitMs: opt.limitMs, log: (line) => console.log(line) })
+}
+
 // ---------------------------------------------------------------------------- main
 const COMMANDS = { load: cmdLoad, lifecycle: cmdLifecycle, scale: cmdScale, sql: cmdSql, profile: cmdProfile }
-try {
-  if (command !== 'all' && !COMMANDS[command]) die(`unknown command ${command}; one of ${Object.keys(COMMANDS).join(', ')}, all`)
+
+async function runDatabaseCommand() {
+  if (command !== 'all' && !COMMANDS[command]) die(`unknown command ${command}; one of ${Object.keys(COMMANDS).join(', ')}, markdown, all`)
   if (opt.tool === 'wrk' && !which('wrk')) opt.tool = 'autocannon'
   buildApp()
   const database = await startDatabase()
@@ -670,6 +678,11 @@ try {
     opt.setup = false
     await cmdScale(database)
   } else await COMMANDS[command](database)
+}
+
+try {
+  if (command === 'markdown') await cmdMarkdown()
+  else await runDatabaseCommand()
 } catch (error) {
   console.error(error instanceof BenchError ? `[bench] ${error.message}` : error)
   process.exitCode = 1

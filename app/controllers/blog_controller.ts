@@ -3,11 +3,11 @@ import { Exception } from '@adonisjs/core/exceptions'
 import BlogPolicy from '#policies/blog_policy'
 import { postBySlug, publishedPage } from '#services/post_queries'
 import { postHtml, presentPage } from '#services/post_presenter'
+import { pageNumber } from '#services/public_pages'
 
 export default class BlogController {
   async index({ view, request, tenant }: HttpContext) {
-    const page = Math.max(1, Math.min(Number.parseInt(request.input('page', '1'), 10) || 1, 100_000))
-    const posts = presentPage(await publishedPage(page), tenant!.schemaName)
+    const posts = presentPage(await publishedPage(pageNumber(request.qs().page)))
     return view.render('pages/blog/index', { blog: tenant, posts })
   }
 
@@ -18,6 +18,6 @@ export default class BlogController {
     }
     const isOwner = await bouncer.with(BlogPolicy).allows('manage', tenant!)
     const post = await postBySlug(params.slug, isOwner)
-    return view.render('pages/blog/show', { blog: tenant, post, html: postHtml(post, tenant!.schemaName) })
+    return view.render('pages/blog/show', { blog: tenant, post, html: postHtml(post) })
   }
 }

@@ -1,23 +1,38 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { FEED_SIZE, SITEMAP_LIMIT, latestPublished } from '#services/post_queries'
-import { atomFeed, sitemap } from '#services/feeds'
+import { Exception } from '@adonisjs/core/exceptions'
+import blogConfig from '#config/blog'
+import { latestPublished, publishedCount, sitemapEntries } from '#services/post_queries'
+import { atomFeed, sitemapFile, sitemapIndex } from '#services/feeds'
 import { absoluteUrl } from '#services/urls'
+import type { TenantRef } from '#tenancy/types'
 
 /*
  * Links in feeds are absolute, on the blog's primary domain.
  */
 export default class FeedsController {
   async atom({ request, response, tenant }: HttpContext) {
-    const origin = absoluteUrl(request, tenant!.primaryDomain ?? request.hostname()!, '')
-    const posts = await latestPublished(FEED_SIZE)
+    const posts = await latestPublished(blogConfig.feedEntries)
     response.header('content-type', 'application/atom+xml; charset=utf-8')
-    return atomFeed(tenant!, origin, posts)
+    return atomFeed(tenant!, origin(request, tenant!), posts)
   }
 
   async sitemap({ request, response, tenant }: HttpContext) {
-    const origin = absoluteUrl(request, tenant!.primaryDomain ?? request.hostname()!, '')
-    const posts = await latestPublished(SITEMAP_LIMIT)
+    const files = Math.ceil((await publishedCount()) / blogConfig.sitemapUrlsPerFile)
     response.header('content-type', 'application/xml; charset=utf-8')
-    return sitemap(origin, posts)
+    return sitemapIndex(origin(request, tenant!), files)
   }
+
+  async sitemapPosts({ request, response, params, tenant }: HttpContext) {
+    const n = Number(/^posts-(\d+)\.xml$/.exec(params.file)![1])
+    const posts = await sitemapEntries(n, blogConfig.sitemapUrlsPerFile)
+    if (n > 1 && posts.length === 0) {
+      throw new Exception('No such sitemap', { status: 404, code: 'E_ROW_NOT_FOUND' })
+    }
+    response.header('content-type', 'application/xml; charset=utf-8')
+    return sitemapFile(origin(request, tenant!), posts, n === 1)
+  }
+}
+
+function origin(request: HttpContext['request'], tenant: TenantRef) {
+  return absoluteUrl(request, tenant.primaryDomain ?? request.hostname()!, '')
 }

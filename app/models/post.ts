@@ -19,6 +19,15 @@ export default class Post extends TenantBaseModel {
   @column()
   declare content: string
 
+  /*
+   * Rendered from `content` when the post is saved (#services/post_rendering), sanitised.
+   */
+  @column()
+  declare html: string | null
+
+  @column()
+  declare excerpt: string | null
+
   @column()
   declare authorId: number
 

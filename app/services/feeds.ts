@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon'
-import type Post from '#models/post'
+import type { DateTime } from 'luxon'
+import blogConfig from '#config/blog'
+import type { FeedEntry, SitemapEntry } from '#services/post_queries'
 import type { TenantRef } from '#tenancy/types'
-import { renderMarkdown } from '#services/markdown'
 
 /*
  * Atom and sitemap documents. Every value goes through xml() and every link is absolute
@@ -17,26 +17,34 @@ export function xml(value: string) {
     .replace(/'/g, '&apos;')
 }
 
-function postUrl(origin: string, post: Post) {
-  return `${origin}/posts/${encodeURIComponent(post.slug)}`
+function postUrl(origin: string, slug: string) {
+  return `${origin}/posts/${encodeURIComponent(slug)}`
 }
 
-export function atomFeed(blog: TenantRef, origin: string, posts: Post[]) {
+/*
+ * Entries carry their full HTML while the feed stays under feedMaxBytes; past that, their
+ * excerpt, so twenty long posts cannot make a feed of megabytes.
+ */
+export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
   // An empty blog has never changed: the epoch keeps <updated> (required) well-formed.
-  const updated = posts.reduce(
-    (latest, post) => DateTime.max(latest, changedAt(post)),
-    DateTime.fromMillis(0)
-  )
+  const updated = posts.reduce((latest, post) => Math.max(latest, post.updatedAt.toMillis()), 0)
+  let budget = blogConfig.feedMaxBytes
   const entries = posts.map((post) => {
-    const url = postUrl(origin, post)
+    const url = postUrl(origin, post.slug)
+    const html = xml(post.html)
+    const body =
+      html.length <= budget
+        ? `<content type="html">${html}</content>`
+        : `<summary type="text">${xml(post.excerpt)}</summary>`
+    budget = Math.max(0, budget - html.length)
     return `  <entry>
     <id>${xml(url)}</id>
     <title type="text">${xml(post.title)}</title>
     <link rel="alternate" type="text/html" href="${xml(url)}"/>
-    <published>${(post.publishedAt ?? post.createdAt).toUTC().toISO()}</published>
-    <updated>${changedAt(post).toUTC().toISO()}</updated>
-    <author><name>${xml(post.author?.username ?? blog.name)}</name></author>
-    <content type="html">${xml(renderMarkdown(post.content))}</content>
+    <published>${iso(post.publishedAt)}</published>
+    <updated>${iso(post.updatedAt)}</updated>
+    <author><name>${xml(post.author || blog.name)}</name></author>
+    ${body}
   </entry>`
   })
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -45,18 +53,34 @@ export function atomFeed(blog: TenantRef, origin: string, posts: Post[]) {
   <title type="text">${xml(blog.name)}</title>
 ${blog.tagline ? `  <subtitle type="text">${xml(blog.tagline)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}/feed.xml`)}"/>
   <link rel="alternate" type="text/html" href="${xml(`${origin}/`)}"/>
-  <updated>${updated.toUTC().toISO()}</updated>
+  <updated>${new Date(updated).toISOString()}</updated>
 ${entries.join('\n')}
 </feed>
 `
 }
 
-export function sitemap(origin: string, posts: Post[]) {
+/*
+ * The sitemap is an index of child sitemaps of at most sitemapUrlsPerFile posts each, so
+ * no request lists a whole large blog at once.
+ */
+export function sitemapIndex(origin: string, files: number) {
+  const sitemaps = Array.from(
+    { length: Math.max(1, files) },
+    (_, i) => `  <sitemap><loc>${xml(`${origin}/sitemaps/posts-${i + 1}.xml`)}</loc></sitemap>`
+  )
+  return `<?xml version="1.0" encoding="utf-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${sitemaps.join('\n')}
+</sitemapindex>
+`
+}
+
+export function sitemapFile(origin: string, posts: SitemapEntry[], withHome: boolean) {
   const urls = [
-    `  <url><loc>${xml(`${origin}/`)}</loc></url>`,
+    ...(withHome ? [`  <url><loc>${xml(`${origin}/`)}</loc></url>`] : []),
     ...posts.map(
       (post) =>
-        `  <url><loc>${xml(postUrl(origin, post))}</loc><lastmod>${changedAt(post).toUTC().toISODate()}</lastmod></url>`
+        `  <url><loc>${xml(postUrl(origin, post.slug))}</loc><lastmod>${post.changedAt.toISOString().slice(0, 10)}</lastmod></url>`
     ),
   ]
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -66,6 +90,6 @@ ${urls.join('\n')}
 `
 }
 
-function changedAt(post: Post): DateTime {
-  return post.updatedAt ?? post.publishedAt ?? post.createdAt
+function iso(instant: DateTime) {
+  return instant.toUTC().toISO()
 }

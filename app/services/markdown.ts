@@ -1,21 +1,71 @@
-import { Marked } from 'marked'
+import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
 
-const marked = new Marked({ gfm: true, async: false })
+/*
+ * Markdown → sanitised HTML and a plain-text excerpt, once, when a post is saved; pages
+ * only read the stored result. markdown-it was chosen for time linear in the input on
+ * CommonMark's pathological classes (bench/markdown_parsers.js, README "Markdown").
+ * This module runs inside the renderer's worker thread (#services/post_renderer), which
+ * bounds its time; it bounds nesting itself.
+ */
+export interface RenderedPost {
+  html: string
+  excerpt: string
+}
+
+export class MarkdownRefused extends Error {}
+
+/*
+ * Quotes and lists nest at most `maxNesting` deep. markdown-it drops whatever lies past its
+ * own nesting limit, so that limit is set above ours and a post that reaches it is refused
+ * instead of silently cut.
+ */
+export function renderPost(source: string, maxNesting: number): RenderedPost {
+  const md = parser(maxNesting)
+  const tokens = md.parse(source, {})
+  let depth = 0
+  for (const token of tokens) {
+    if (CONTAINERS.has(token.type)) {
+      depth += token.nesting
+      if (depth > maxNesting) {
+        throw new MarkdownRefused(`Quotes and lists can be nested at most ${maxNesting} levels deep.`)
+      }
+    }
+  }
+  const html = sanitizeHtml(md.renderer.render(tokens, md.options, {}), POST_HTML)
+  return { html, excerpt: excerptOf(html) }
+}
+
+const CONTAINERS = new Set([
+  'blockquote_open',
+  'blockquote_close',
+  'bullet_list_open',
+  'bullet_list_close',
+  'ordered_list_open',
+  'ordered_list_close',
+])
+
+const parsers = new Map<number, InstanceType<typeof MarkdownIt>>()
+function parser(maxNesting: number) {
+  let md = parsers.get(maxNesting)
+  if (!md) {
+    md = new MarkdownIt({ html: true, linkify: false, typographer: false, maxNesting: 2 * maxNesting + 8 })
+    parsers.set(maxNesting, md)
+  }
+  return md
+}
 
 /*
  * Markdown may carry raw HTML, so the rendered output goes through an allow-list: no
  * scripts, styles or event-handler attributes, and links only to http(s) and mail.
  */
 const POST_HTML: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins'],
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 's'],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title'],
     code: ['class'],
     ol: ['start'],
-    td: ['align'],
-    th: ['align'],
   },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
@@ -26,16 +76,14 @@ const POST_HTML: sanitizeHtml.IOptions = {
   allowedClasses: { code: [/^language-[a-z0-9+#-]+$/] },
 }
 
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(marked.parse(source) as string, POST_HTML)
-}
+const EXCERPT_LENGTH = 240
 
 /*
- * Plain text for listings and feeds. sanitize-html re-escapes text it keeps; the result is
+ * Plain text for listings and feeds. sanitize-html re-escapes the text it keeps; it is
  * decoded here because templates escape it once more on output.
  */
-export function excerpt(source: string, length = 240): string {
-  const text = sanitizeHtml(marked.parse(source) as string, { allowedTags: [], allowedAttributes: {} })
+export function excerptOf(html: string, length = EXCERPT_LENGTH): string {
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')

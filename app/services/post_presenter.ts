@@ -1,23 +1,13 @@
 import type Post from '#models/post'
-import { excerpt, renderMarkdown } from '#services/markdown'
 import type { PublishedPage } from '#services/post_queries'
-import { RenderCache, postRenderKey } from '#services/render_cache'
-
-const excerpts = new RenderCache<string>(20_000)
-const bodies = new RenderCache<string>(2_000)
+import { plainTextHtml } from '#services/post_rendering'
 
 /*
  * What a blog's index page shows of each post, and where its pager points.
  */
-export function presentPage(result: PublishedPage, schemaName: string) {
+export function presentPage(result: PublishedPage) {
   return {
-    items: result.posts.map((post) => ({
-      title: post.title,
-      slug: post.slug,
-      author: post.author,
-      publishedAt: post.publishedAt,
-      excerpt: excerpts.get(postRenderKey(schemaName, post), () => excerpt(post.content)),
-    })),
+    items: result.posts,
     currentPage: result.page,
     previousPage: result.page > 1 ? result.page - 1 : null,
     nextPage: result.hasMore ? result.page + 1 : null,
@@ -25,8 +15,8 @@ export function presentPage(result: PublishedPage, schemaName: string) {
 }
 
 /*
- * A post's sanitised HTML, rendered once per version of the post.
+ * A post's stored, sanitised HTML; its text as plain paragraphs if it was never rendered.
  */
-export function postHtml(post: Post, schemaName: string) {
-  return bodies.get(postRenderKey(schemaName, post), () => renderMarkdown(post.content))
+export function postHtml(post: Post) {
+  return post.html ?? plainTextHtml(post.content)
 }

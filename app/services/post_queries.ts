@@ -1,21 +1,19 @@
 import { DateTime } from 'luxon'
-import env from '#start/env'
+import blogConfig from '#config/blog'
 import Post from '#models/post'
 import { scopedClient } from '#tenancy/tenant_scope'
-
-export const POSTS_PER_PAGE = env.get('BLOG_POSTS_PER_PAGE', 10)
-export const FEED_SIZE = 20
-export const SITEMAP_LIMIT = 50_000
+import { plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
 
 /*
  * Reads for a blog's pages. They run on the bound tenant scope; with none bound the Post
- * model throws.
+ * model throws. Every read is bounded: a page of posts, a feed's entries, one child
+ * sitemap.
  */
 export interface PostSummary {
   id: number
   title: string
   slug: string
-  content: string
+  excerpt: string
   author: string
   publishedAt: DateTime
   updatedAt: DateTime
@@ -30,24 +28,25 @@ export interface PublishedPage {
 /*
  * The blog index is the hottest page: one hand-written statement (author joined in, one
  * row past the page to know whether an older page exists) on the request's tenant scope,
- * and plain rows instead of models.
+ * and plain rows instead of models. The content is read only for posts that have no
+ * stored excerpt yet.
  */
 const PUBLISHED_PAGE_SQL = `
-  select p.id, p.title, p.slug, p.content, p.published_at, p.created_at, p.updated_at,
-         u.username as author
+  select p.id, p.title, p.slug, p.excerpt, case when p.excerpt is null then p.content end as content,
+         p.published_at, p.created_at, p.updated_at, u.username as author
     from posts p
     join public.users u on u.id = p.author_id
    where p.is_published
    order by p.published_at desc, p.id desc
    limit ? offset ?`
 
-export async function publishedPage(page: number, perPage = POSTS_PER_PAGE): Promise<PublishedPage> {
+export async function publishedPage(page: number, perPage = blogConfig.postsPerPage): Promise<PublishedPage> {
   const { rows } = await scopedClient().rawQuery(PUBLISHED_PAGE_SQL, [perPage + 1, (page - 1) * perPage])
   const posts = rows.slice(0, perPage).map((row: any) => ({
     id: row.id,
     title: row.title,
     slug: row.slug,
-    content: row.content,
+    excerpt: row.excerpt ?? plainTextExcerpt(row.content),
     author: row.author,
     publishedAt: DateTime.fromJSDate(row.published_at ?? row.created_at),
     updatedAt: DateTime.fromJSDate(row.updated_at ?? row.created_at),
@@ -68,17 +67,76 @@ export function postBySlug(slug: string, includeDrafts: boolean) {
   return query.firstOrFail()
 }
 
-export function latestPublished(limit: number) {
-  return Post.query()
-    .where('is_published', true)
-    .preload('author')
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
+export interface FeedEntry {
+  title: string
+  slug: string
+  html: string
+  excerpt: string
+  author: string
+  publishedAt: DateTime
+  updatedAt: DateTime
 }
 
-export function allPostsForDashboard() {
-  return Post.query().orderByRaw('published_at desc nulls first').orderBy('id', 'desc')
+/*
+ * The newest published posts with their stored HTML; the Markdown is read only for a post
+ * that was never rendered, which then shows as plain paragraphs.
+ */
+export async function latestPublished(limit: number): Promise<FeedEntry[]> {
+  const { rows } = await scopedClient().rawQuery(
+    `select p.title, p.slug, p.html, p.excerpt, case when p.html is null then p.content end as content,
+            p.published_at, p.created_at, p.updated_at, u.username as author
+       from posts p
+       join public.users u on u.id = p.author_id
+      where p.is_published
+      order by p.published_at desc, p.id desc
+      limit ?`,
+    [limit]
+  )
+  return rows.map((row: any) => ({
+    title: row.title,
+    slug: row.slug,
+    html: row.html ?? plainTextHtml(row.content),
+    excerpt: row.excerpt ?? plainTextExcerpt(row.content),
+    author: row.author,
+    publishedAt: DateTime.fromJSDate(row.published_at ?? row.created_at),
+    updatedAt: DateTime.fromJSDate(row.updated_at ?? row.published_at ?? row.created_at),
+  }))
+}
+
+export interface SitemapEntry {
+  slug: string
+  changedAt: Date
+}
+
+export async function publishedCount(): Promise<number> {
+  const { rows } = await scopedClient().rawQuery('select count(*)::int as count from posts where is_published')
+  return rows[0].count
+}
+
+/*
+ * One child sitemap's posts: the n-th run of `size` published posts, oldest first, so a
+ * post stays in the same file as newer ones are published.
+ */
+export async function sitemapEntries(n: number, size: number): Promise<SitemapEntry[]> {
+  const { rows } = await scopedClient().rawQuery(
+    `select slug, coalesce(updated_at, published_at, created_at) as changed_at
+       from posts where is_published order by id limit ? offset ?`,
+    [size, (n - 1) * size]
+  )
+  return rows.map((row: any) => ({ slug: row.slug, changedAt: row.changed_at }))
+}
+
+/*
+ * The dashboard's list, a page at a time: drafts first, then the newest.
+ */
+export async function dashboardPage(page: number, perPage = blogConfig.dashboardPostsPerPage) {
+  const posts = await Post.query()
+    .select('id', 'title', 'slug', 'is_published', 'published_at', 'created_at', 'updated_at')
+    .orderByRaw('published_at desc nulls first')
+    .orderBy('id', 'desc')
+    .limit(perPage + 1)
+    .offset((page - 1) * perPage)
+  return { posts: posts.slice(0, perPage), page, hasMore: posts.length > perPage }
 }
 
 export function postById(id: number) {

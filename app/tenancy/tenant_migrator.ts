@@ -19,6 +19,8 @@ const MIGRATIONS_TABLE_DDL = `create table if not exists ${MIGRATIONS_TABLE} (
 )`
 
 type SchemaClass = new (db: TransactionClientContract, file: string, dryRun?: boolean) => BaseSchema
+type DeferredStep = (client: TransactionClientContract) => Promise<unknown>
+type InstallStep = string | DeferredStep
 
 export interface MigrationFile {
   name: string
@@ -39,7 +41,7 @@ export interface MigrationOutcome {
 export class TenantMigrator {
   #files?: Promise<MigrationFile[]>
   #classes = new Map<string, Promise<SchemaClass>>()
-  #installScript?: Promise<string | null>
+  #installScript?: Promise<[string, ...InstallStep[]] | null>
 
   constructor(readonly directory: string) {}
 
@@ -72,22 +74,28 @@ export class TenantMigrator {
 
   /*
    * Creates a new tenant schema with every migration applied, in one round trip: the
-   * migrations' SQL is recorded once (a dry run) and replayed for each new tenant. If the
-   * replay fails, or a migration defers work to code (`this.defer`) that a recording cannot
-   * capture, the migrations run one by one instead, which also names the one that failed.
+   * migrations' SQL is recorded once (a dry run) and replayed for each new tenant. Work a
+   * migration defers to code (`this.defer`) runs in its place in the sequence, on the new
+   * tenant's transaction. If the replay fails, the migrations run one by one instead,
+   * which also names the one that failed.
    */
   async install(trx: TransactionClientContract, schemaName: string) {
     const script = await (this.#installScript ??= this.#recordInstallScript())
     const quoted = quoteSchema(schemaName)
     if (script !== null) {
+      const [first, ...rest] = script
       try {
         await trx.rawQuery(
           `savepoint tenant_install;
            create schema ${quoted};
            select set_config('search_path', ${pg.escapeLiteral(quoted)}, true);
-           ${script};
-           release savepoint tenant_install`
+           ${first}`
         )
+        for (const step of rest) {
+          if (typeof step === 'string') await trx.rawQuery(step)
+          else await step(trx)
+        }
+        await trx.rawQuery('release savepoint tenant_install')
         return
       } catch {
         await trx.rawQuery('rollback to savepoint tenant_install')
@@ -97,23 +105,37 @@ export class TenantMigrator {
     await this.up(trx, schemaName)
   }
 
-  async #recordInstallScript(): Promise<string | null> {
+  /*
+   * The install sequence: runs of SQL joined into one statement each, and the deferred
+   * functions between them. Null when the SQL cannot be replayed as text.
+   */
+  async #recordInstallScript(): Promise<[string, ...InstallStep[]] | null> {
     const files = await this.files()
-    const statements: string[] = []
+    const steps: InstallStep[] = []
+    let sql: string[] = []
     for (const file of files) {
       const Schema = await this.#load(file)
       const schema = new Schema(db.connection() as unknown as TransactionClientContract, file.name, true)
-      const queries = await schema.execUp()
-      if ((schema as any).trackedCalls.some((call: unknown) => typeof call === 'function')) return null
-      statements.push(...(queries as string[]))
+      await schema.execUp()
+      for (const call of (schema as any).trackedCalls as unknown[]) {
+        if (typeof call === 'function') {
+          steps.push(sql.join(';\n') || 'select 1')
+          sql = []
+          steps.push(call as DeferredStep)
+        } else {
+          const query = (call as { toQuery(): string }).toQuery()
+          if (query.includes('?')) return null
+          sql.push(query)
+        }
+      }
     }
-    if (statements.some((sql) => sql.includes('?'))) return null
     const bookkeeping = files.length
       ? `insert into ${MIGRATIONS_TABLE} (name, batch) values ${files
           .map((file) => `(${pg.escapeLiteral(file.name)}, 1)`)
           .join(', ')}`
       : 'select 1'
-    return [...statements, MIGRATIONS_TABLE_DDL, bookkeeping].join(';\n')
+    steps.push([...sql, MIGRATIONS_TABLE_DDL, bookkeeping].join(';\n'))
+    return steps as [string, ...InstallStep[]]
   }
 
   async up(trx: TransactionClientContract, schemaName: string, dryRun = false) {

@@ -91,6 +91,22 @@ export function postsOf(n, count = POSTS_PER_TENANT, now = Date.now()) {
 }
 
 /*
+ * What the app stores for such a post when it is saved: markdown-it's HTML for plain
+ * paragraphs (the content holds nothing to escape or format) and the excerpt, as
+ * app/services/markdown.ts makes them. Rendering 5,000 posts through the app's worker
+ * would time the renderer, not the workload.
+ */
+export function renderedOf(content, length = 240) {
+  const paragraphs = content.split('\n\n')
+  const html = paragraphs.map((p) => `<p>${p}</p>\n`).join('')
+  const text = paragraphs.join(' ').replace(/\s+/g, ' ').trim()
+  if (text.length <= length) return { html, excerpt: text }
+  const cut = text.slice(0, length)
+  const lastSpace = cut.lastIndexOf(' ')
+  return { html, excerpt: `${(lastSpace > length * 0.6 ? cut.slice(0, lastSpace) : cut).trimEnd()}…` }
+}
+
+/*
  * The W1 expectation: ids of the 20 newest published posts, newest first.
  */
 export function homeIds(count = POSTS_PER_TENANT, limit = 20) {

@@ -1,4 +1,5 @@
 import env from '#start/env'
+import cacheConfig from '#config/cache'
 
 const tenancyConfig = {
   /*
@@ -19,7 +20,7 @@ const tenancyConfig = {
     listen: env.get('TENANT_CACHE_LISTEN', true),
     ttlMs: env.get('TENANT_CACHE_TTL_MS', 60_000),
     negativeTtlMs: 5_000,
-    maxEntries: 50_000,
+    maxBytes: cacheConfig.hostsBytes,
   },
 
   /*
@@ -29,10 +30,24 @@ const tenancyConfig = {
   seedersPath: 'database/tenant_seeders',
 
   /*
-   * Upper bound for any statement run inside a tenant request, set with SET LOCAL so it
-   * also holds behind PgBouncer.
+   * Upper bounds for a tenant request's transaction, set with set_config(..., true) so
+   * they also hold behind PgBouncer: any one statement, and any idle gap inside the
+   * transaction (the server then ends it rather than let it hold its connection).
    */
-  statementTimeoutMs: env.get('DB_STATEMENT_TIMEOUT_MS', 15_000),
+  requestLimits: {
+    statementTimeoutMs: env.get('DB_STATEMENT_TIMEOUT_MS', 5_000),
+    idleInTransactionTimeoutMs: env.get('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 5_000),
+  },
+
+  /*
+   * No tenant's requests hold more than this share of the pool at once (at least one
+   * connection); the rest wait up to the pool's acquire timeout, then get a 503.
+   */
+  connectionsPerTenant: Math.max(
+    1,
+    Math.ceil(env.get('DB_POOL_MAX', 10) * env.get('TENANT_POOL_SHARE', 0.5))
+  ),
+  connectionWaitMs: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
 
   migrate: {
     concurrency: 8,

@@ -52,7 +52,7 @@ export default class TenancyProvider {
     const connection = db.getRawConnection(db.primaryConnectionName)?.config.connection
     this.#listener = new TenancyChangeListener(
       { ...(connection as object), application_name: 'echoblogs-listener' },
-      () => tenancy.resolver.invalidate(),
+      (change) => tenancy.resolver.changed(change),
       logger
     )
     await this.#listener.start()

@@ -3,7 +3,7 @@ import { recentlyUpdatedBlogs } from '#services/blog_directory'
 
 export default class SiteController {
   async home({ view }: HttpContext) {
-    const blogs = await recentlyUpdatedBlogs(12)
+    const blogs = await recentlyUpdatedBlogs()
     return view.render('pages/site/home', { blogs })
   }
 }

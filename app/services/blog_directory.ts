@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { tenancyEvents } from '#tenancy/tenancy_events'
 
 export interface BlogSummary {
   name: string
@@ -8,9 +9,25 @@ export interface BlogSummary {
 
 /*
  * The main site's list of blogs, from public rows only: publishing a post stamps its
- * tenant's last_post_at, so the list never reads every tenant schema.
+ * tenant's last_post_at, so the list never reads every tenant schema. The list is kept
+ * until any tenant or domain changes (a sign-up, a publication, a rename).
  */
-export async function recentlyUpdatedBlogs(limit: number): Promise<BlogSummary[]> {
+let listing: Promise<BlogSummary[]> | null = null
+const drop = () => (listing = null)
+tenancyEvents.on('tenant', drop)
+tenancyEvents.on('tenants', drop)
+
+export const DIRECTORY_SIZE = 12
+
+export function recentlyUpdatedBlogs(): Promise<BlogSummary[]> {
+  if (listing) return listing
+  const loading = load()
+  listing = loading
+  loading.catch(() => listing === loading && drop())
+  return loading
+}
+
+async function load(): Promise<BlogSummary[]> {
   const rows = await db
     .from('public.tenants as t')
     .join('public.domains as d', (join) => {
@@ -18,6 +35,6 @@ export async function recentlyUpdatedBlogs(limit: number): Promise<BlogSummary[]
     })
     .select('t.name', 'd.domain', 't.last_post_at')
     .orderByRaw('t.last_post_at desc nulls last, t.created_at desc')
-    .limit(limit)
+    .limit(DIRECTORY_SIZE)
   return rows.map((row) => ({ name: row.name, domain: row.domain, lastPostAt: row.last_post_at }))
 }

@@ -12,5 +12,5 @@ export async function updateBlogSettings(
   await Tenant.query()
     .where('id', blog.id)
     .update({ name: settings.name, tagline: settings.tagline || null })
-  tenancy.lifecycle.changed()
+  tenancy.lifecycle.changed(blog.id)
 }

@@ -4,7 +4,9 @@ import { EventEmitter } from 'node:events'
  * In-process news from the tenancy layer, for caches built on top of it:
  *   - 'content' (tenantId): a tenant's data changed (a write committed here, or another
  *     process announced one through pg_notify('echoblogs_pages'));
- *   - 'tenants': tenants or domains changed anywhere.
+ *   - 'tenant' (tenantId): a tenant's row or one of its domains changed anywhere;
+ *   - 'tenants': anything may have changed (a TRUNCATE, or notifications may have been
+ *     missed while the listener was reconnecting).
  */
 export const tenancyEvents = new EventEmitter()
 tenancyEvents.setMaxListeners(50)

@@ -11,6 +11,7 @@ import {
 } from '#tenancy/errors'
 import { assertValidDomain } from '#tenancy/host'
 import { assertValidSchemaName } from '#tenancy/schema_name'
+import type { TenancyChange } from '#tenancy/tenant_resolver'
 
 /*
  * A tenant's domains. Every tenant keeps at least one, exactly one of them primary.
@@ -19,7 +20,7 @@ import { assertValidSchemaName } from '#tenancy/schema_name'
 export class TenantDomains {
   constructor(
     private appDomain: string,
-    private onChange: () => void
+    private onChange: (change: TenancyChange) => void
   ) {}
 
   async list(schemaName: string): Promise<Domain[]> {
@@ -43,7 +44,7 @@ export class TenantDomains {
         throw error
       }
     })
-    this.onChange()
+    this.onChange({ tenantIds: [added.tenantId], hosts: [domain] })
     return added
   }
 
@@ -64,16 +65,16 @@ export class TenantDomains {
         )
       }
       await target.delete()
-      if (!target.isPrimary) return { promoted: null }
+      if (!target.isPrimary) return { promoted: null, tenantId: tenant.id }
       const successor = domains
         .filter((entry) => entry.id !== target.id)
         .sort((a, b) => a.id - b.id)[0]
       successor.isPrimary = true
       await successor.save()
-      return { promoted: successor.domain }
+      return { promoted: successor.domain, tenantId: tenant.id }
     })
-    this.onChange()
-    return result
+    this.onChange({ tenantIds: [result.tenantId], hosts: [domain] })
+    return { promoted: result.promoted }
   }
 
   #validate(rawDomain: string) {

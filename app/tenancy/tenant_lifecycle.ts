@@ -13,6 +13,7 @@ import { assertValidDomain } from '#tenancy/host'
 import { copySchema } from '#tenancy/schema_copier'
 import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
 import type { TenantMigrator } from '#tenancy/tenant_migrator'
+import type { TenancyChange } from '#tenancy/tenant_resolver'
 
 export interface CreateTenantInput {
   name: string
@@ -43,16 +44,16 @@ export class TenantLifecycle {
   constructor(
     private migrator: TenantMigrator,
     private appDomain: string,
-    private onChange: () => void
+    private onChange: (change: TenancyChange) => void
   ) {}
 
   /*
    * For tenant changes made in the caller's own transaction (sign-up, imports, blog
-   * settings): drops this process's cached tenants at once; other processes hear of it
-   * from the tenancy triggers when the transaction commits.
+   * settings): drops what this process cached of those tenants and hosts at once; other
+   * processes hear of it from the tenancy triggers when the transaction commits.
    */
-  changed() {
-    this.onChange()
+  changed(tenantId: number, hosts: string[] = []) {
+    this.onChange({ tenantIds: [tenantId], hosts })
   }
 
   defaultDomain(schemaName: string) {
@@ -125,7 +126,7 @@ export class TenantLifecycle {
       }
       return row
     })
-    this.onChange()
+    this.onChange({ tenantIds: [tenant.id], hosts: [] })
     return tenant
   }
 
@@ -143,7 +144,7 @@ export class TenantLifecycle {
       }
     }
     const tenant = outer ? await guarded(outer) : await db.transaction(guarded)
-    if (!outer) this.onChange()
+    if (!outer) this.onChange({ tenantIds: [tenant.id], hosts: [domain] })
     return tenant
   }
 
@@ -177,15 +178,17 @@ export class TenantLifecycle {
 
   async delete(schemaName: string, options: DeleteTenantOptions = {}) {
     assertValidSchemaName(schemaName)
-    await db.transaction(async (trx) => {
+    const change = await db.transaction(async (trx) => {
       const tenant = await this.#lockTenant(trx, schemaName)
+      const domains = await Domain.query({ client: trx }).where('tenant_id', tenant.id)
       await Domain.query({ client: trx }).where('tenant_id', tenant.id).delete()
       await tenant.delete()
       if (!options.keepSchema) {
         await trx.rawQuery(`drop schema if exists ${quoteSchema(schemaName)} cascade`)
       }
+      return { tenantIds: [tenant.id], hosts: domains.map((entry) => entry.domain) }
     })
-    this.onChange()
+    this.onChange(change)
   }
 
   async find(schemaName: string): Promise<Tenant> {

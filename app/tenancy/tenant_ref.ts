@@ -11,6 +11,7 @@ export function toTenantRef(row: Record<string, any>): TenantRef {
     ownerId: row.owner_id ?? null,
     paidUntil: row.paid_until ? toDate(row.paid_until) : null,
     onTrial: row.on_trial,
+    postLimit: row.post_limit ?? null,
     primaryDomain: row.primary_domain ?? null,
   })
 }
@@ -24,6 +25,7 @@ export function tenantRefOf(tenant: Tenant, primaryDomain: string | null = null)
     ownerId: tenant.ownerId,
     paidUntil: tenant.paidUntil,
     onTrial: tenant.onTrial,
+    postLimit: tenant.postLimit ?? null,
     primaryDomain,
   })
 }

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { CONTENT_CHANNEL, TENANCY_CHANNEL, tenancyEvents } from '#tenancy/tenancy_events'
 import { toTenantRef } from '#tenancy/tenant_ref'
 import type { TenantRef } from '#tenancy/types'
+import { ByteLru } from '#tenancy/byte_lru'
 
 interface Entry {
   tenant: TenantRef | null
@@ -13,24 +14,42 @@ interface Entry {
 export interface ResolverOptions {
   ttlMs: number
   negativeTtlMs: number
-  maxEntries: number
+  maxBytes: number
 }
 
 /*
- * Host → tenant lookups, cached in process. The cache is bounded (oldest entries go
- * first) so a flood of made-up hosts cannot grow it, unknown hosts are remembered
- * briefly, and every entry expires after `ttlMs` as a backstop for invalidation.
+ * What changed in tenants or domains: the tenants and hosts involved, or everything (a
+ * TRUNCATE, or a listener that may have missed notifications).
+ */
+export type TenancyChange = { tenantIds: number[]; hosts: string[] } | 'all'
+
+/*
+ * Host → tenant lookups, cached in process within a byte budget (least recently used
+ * hosts go first), so a flood of made-up hosts cannot grow it. Unknown hosts are
+ * remembered briefly, and every entry expires after `ttlMs` as a backstop for
+ * invalidation, which is precise: a change drops the hosts of the tenants it touches.
  */
 export class TenantResolver {
-  #cache = new Map<string, Entry>()
+  #cache: ByteLru<Entry>
   #pending = new Map<string, Promise<TenantRef | null>>()
   #generation = 0
 
-  constructor(private options: ResolverOptions) {}
+  constructor(private options: ResolverOptions) {
+    this.#cache = new ByteLru(options.maxBytes)
+  }
+
+  /*
+   * The tenant of a host already in the cache, or undefined: for callers that must not
+   * wait on the database.
+   */
+  peek(host: string): TenantRef | null | undefined {
+    const hit = this.#cache.get(host)
+    return hit && hit.expiresAt > Date.now() ? hit.tenant : undefined
+  }
 
   async resolve(host: string): Promise<TenantRef | null> {
-    const hit = this.#cache.get(host)
-    if (hit && hit.expiresAt > Date.now()) return hit.tenant
+    const hit = this.peek(host)
+    if (hit !== undefined) return hit
 
     const inflight = this.#pending.get(host)
     if (inflight) return inflight
@@ -46,24 +65,33 @@ export class TenantResolver {
     return lookup
   }
 
-  invalidate() {
+  /*
+   * Drops what a change makes stale here and tells the caches built on tenants
+   * (tenancyEvents): 'tenant' per tenant involved, or 'tenants' for everything.
+   */
+  changed(change: TenancyChange) {
     this.#generation++
-    this.#cache.clear()
-    tenancyEvents.emit('tenants')
+    if (change === 'all') {
+      this.#cache.clear()
+      tenancyEvents.emit('tenants')
+      return
+    }
+    for (const host of change.hosts) this.#cache.delete(host)
+    for (const id of change.tenantIds) {
+      this.#cache.deleteGroup(id)
+      tenancyEvents.emit('tenant', id)
+    }
   }
 
   #remember(host: string, tenant: TenantRef | null) {
-    if (this.#cache.size >= this.options.maxEntries) {
-      const oldest = this.#cache.keys().next().value
-      if (oldest !== undefined) this.#cache.delete(oldest)
-    }
     const ttl = tenant ? this.options.ttlMs : this.options.negativeTtlMs
-    this.#cache.set(host, { tenant, expiresAt: Date.now() + ttl })
+    const bytes = tenant ? JSON.stringify(tenant).length * 2 : 0
+    this.#cache.set(host, { tenant, expiresAt: Date.now() + ttl }, host.length + bytes, tenant?.id ?? null)
   }
 
   async #load(host: string): Promise<TenantRef | null> {
     const { rows } = await db.rawQuery(
-      `select t.id, t.name, t.tagline, t.schema_name, t.owner_id, t.paid_until, t.on_trial,
+      `select t.id, t.name, t.tagline, t.schema_name, t.owner_id, t.paid_until, t.on_trial, t.post_limit,
               (select p.domain from public.domains p
                 where p.tenant_id = t.id and p.is_primary limit 1) as primary_domain
          from public.domains d
@@ -88,13 +116,13 @@ export class TenancyChangeListener {
 
   constructor(
     private connectionConfig: pg.ClientConfig,
-    private onChange: () => void,
+    private onChange: (change: TenancyChange) => void,
     private logger: Logger
   ) {}
 
-  private onNotification(channel: string, payload?: string) {
+  private onNotification(channel: string, payload = '') {
     if (channel === CONTENT_CHANNEL) tenancyEvents.emit('content', Number(payload))
-    else this.onChange()
+    else this.onChange(parseTenancyNotification(payload))
   }
 
   async start() {
@@ -120,7 +148,7 @@ export class TenancyChangeListener {
       if (this.#client === client) this.#client = undefined
       client.end().catch(() => {})
       if (this.#stopped) return
-      this.onChange()
+      this.onChange('all')
       this.#retryTimer = setTimeout(() => this.#connect(Math.min(backoffMs * 2, 10_000)), backoffMs)
       this.#retryTimer.unref()
     }
@@ -131,10 +159,22 @@ export class TenancyChangeListener {
       await client.connect()
       await client.query(`listen ${TENANCY_CHANNEL}; listen ${CONTENT_CHANNEL}`)
       this.#client = client
-      this.onChange()
+      this.onChange('all')
     } catch (error) {
       this.logger.warn({ err: error }, 'tenancy change listener could not connect; retrying')
       onLost()
     }
   }
+}
+
+/*
+ * The payloads of the tenancy triggers (database/migrations/0008): `tenant:<id>`,
+ * `domain:<tenant id>:<domain>` or `all`. Anything else drops everything.
+ */
+export function parseTenancyNotification(payload: string): TenancyChange {
+  const tenant = /^tenant:(\d+)$/.exec(payload)
+  if (tenant) return { tenantIds: [Number(tenant[1])], hosts: [] }
+  const domain = /^domain:(\d+):(.+)$/.exec(payload)
+  if (domain) return { tenantIds: [Number(domain[1])], hosts: [domain[2]] }
+  return 'all'
 }

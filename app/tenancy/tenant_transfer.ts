@@ -146,7 +146,7 @@ export class TenantTransfer {
       await this.#insertPosts(trx, schemaName, doc.posts, idOf)
       return created
     })
-    this.lifecycle.changed()
+    this.lifecycle.changed(tenant.id, domains.map((entry) => entry.domain))
     return { tenant, posts: doc.posts.length }
   }
 

@@ -12,5 +12,6 @@ export interface TenantRef {
   readonly ownerId: number | null
   readonly paidUntil: DateTime | null
   readonly onTrial: boolean
+  readonly postLimit: number | null
   readonly primaryDomain: string | null
 }

@@ -58,7 +58,7 @@ test.group('Who may use a dashboard', () => {
   test('an expired blog stays readable and its dashboard refuses writes, saying why', async ({ client, assert }) => {
     const blog = await createBlog(uniqueName('exp'), { posts: 2 })
     await db.from('public.tenants').where('id', blog.id).update({ paid_until: '2020-01-31' })
-    tenancy.resolver.invalidate()
+    tenancy.resolver.changed({ tenantIds: [blog.id], hosts: [] })
     const [post] = await postsOf(blog.schemaName)
 
     const reader = new Visitor(client)

@@ -1,8 +1,9 @@
 import { test } from '@japa/runner'
 import { Browser } from '#tests/helpers/browser'
 import { runAce } from '#tests/helpers/ace'
+import { recentlyUpdatedBlogs } from '#services/blog_directory'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
-import { BLOG_PASSWORD } from '#tests/helpers/visitor'
+import { BLOG_PASSWORD, signupFields, uniqueUsername } from '#tests/helpers/visitor'
 
 const anonymous = (host: string, path = '/') => new Browser().get(host, path)
 
@@ -67,4 +68,63 @@ test.group('Page cache for anonymous visitors', () => {
     }
     assert.include(page.body, `Welcome to ${blog.name}`)
   }).timeout(60_000)
+
+  test('only ?page= names another page: other query strings are served the same page from memory', async ({
+    assert,
+  }) => {
+    const blog = await createBlog(uniqueName('pc_keys'), { posts: 12 })
+    for (const [first, variants] of [
+      ['/', ['/?utm_source=x', '/?page=1', '/?page=abc', '/?n=1&m=2']],
+      ['/?page=2', ['/?page=2&x=1', '/?page=02']],
+      ['/feed.xml', ['/feed.xml?n=1', '/feed.xml?n=2']],
+      ['/sitemap.xml', ['/sitemap.xml?x=1']],
+      ['/posts/post-3', ['/posts/post-3?ref=hn']],
+    ] as const) {
+      const original = await fromCache(blog.domain, first)
+      for (const variant of variants) {
+        const page = await anonymous(blog.domain, variant)
+        assert.equal(page.headers['x-page-cache'], 'hit', variant)
+        assert.equal(page.body, original.body, variant)
+      }
+    }
+  })
+
+  test('a returning browser with cookies other than a session is served from memory', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('pc_cookie'), { posts: 1 })
+    await fromCache(blog.domain)
+    const page = await new Browser().get(blog.domain, '/', { cookie: 'seen=1; _ga=GA1.1.2' })
+    assert.equal(page.headers['x-page-cache'], 'hit')
+  })
+
+  test("a blog's settings drop its own pages, not other blogs'; a sign-up drops no blog's pages", async ({
+    assert,
+  }) => {
+    const a = await createBlog(uniqueName('pc_inv_a'), { posts: 1 })
+    const b = await createBlog(uniqueName('pc_inv_b'), { posts: 1 })
+    await fromCache(a.domain)
+    await fromCache(b.domain)
+
+    const owner = new Browser()
+    await owner.login(a.domain, a.schemaName, BLOG_PASSWORD)
+    await owner.get(a.domain, '/dashboard/settings')
+    const saved = await owner.post(a.domain, '/dashboard/settings?_method=PUT', { name: 'Renamed blog A' })
+    assert.equal(saved.status, 302)
+    const afterA = await anonymous(a.domain)
+    assert.isUndefined(afterA.headers['x-page-cache'])
+    assert.include(afterA.body, 'Renamed blog A')
+    assert.equal((await anonymous(b.domain)).headers['x-page-cache'], 'hit', 'the other blog keeps its pages')
+
+    await fromCache(a.domain)
+    const listing = await recentlyUpdatedBlogs()
+    assert.strictEqual(await recentlyUpdatedBlogs(), listing, "the main site's listing is kept while nothing changes")
+    const newcomer = new Browser()
+    await newcomer.get('localhost', '/signup')
+    const username = uniqueUsername('pc_su')
+    const signedUp = await newcomer.post('localhost', '/signup', signupFields(username), { page: '/signup' })
+    assert.equal(signedUp.status, 302)
+    assert.equal((await anonymous(a.domain)).headers['x-page-cache'], 'hit', 'a sign-up drops no blog page')
+    assert.equal((await anonymous(b.domain)).headers['x-page-cache'], 'hit')
+    assert.notStrictEqual(await recentlyUpdatedBlogs(), listing, "the sign-up dropped the main site's listing")
+  })
 })
+

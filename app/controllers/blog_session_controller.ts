@@ -1,33 +1,23 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { bindSessionToHost, logOutEverywhere } from '#middleware/session_binding'
-import User from '#models/user'
 import BlogPolicy from '#policies/blog_policy'
-import { loginValidator } from '#validators/session'
+import type { FormState } from '#exceptions/form_rejected'
 import { redeemHandoff } from '#services/login_handoff'
+import { logInFromForm } from '#services/login_form'
 import { localPath } from '#services/urls'
-import { refuseLogin, throttledLogin } from '#start/limiter'
 
 /*
  * Logging in on a blog's own host (its session cookie is this host's only).
  */
 export default class BlogSessionController {
-  async create({ view, request, tenant }: HttpContext) {
-    return view.render('pages/auth/login', { blog: tenant, next: localPath(request.input('next')) })
+  async create(ctx: HttpContext) {
+    return this.#form(ctx)
   }
 
   async store(ctx: HttpContext) {
-    const { request, auth, session } = ctx
-    const { uid, password } = await request.validateUsing(loginValidator)
-    const [throttled, user] = await throttledLogin(request, uid, () =>
-      User.verifyCredentials(uid, password)
-    )
-    if (throttled) {
-      return refuseLogin(ctx, throttled, { blog: ctx.tenant, next: localPath(request.input('next')) })
-    }
-    await auth.use('web').login(user)
-    bindSessionToHost(ctx)
-    session.flash('notice', `Logged in as ${user.username}.`)
-    return this.#land(ctx, localPath(request.input('next')))
+    const user = await logInFromForm(ctx, (form) => this.#form(ctx, form))
+    ctx.session.flash('notice', `Logged in as ${user.username}.`)
+    return this.#land(ctx, localPath(ctx.request.input('next')))
   }
 
   /*
@@ -57,6 +47,10 @@ export default class BlogSessionController {
     await logOutEverywhere(ctx)
     session.flash('notice', 'You are logged out.')
     return response.redirect().toRoute('blog.home')
+  }
+
+  #form({ view, request, tenant }: HttpContext, form?: FormState) {
+    return view.render('pages/auth/login', { blog: tenant, next: localPath(request.input('next')), form })
   }
 
   async #land({ bouncer, response, tenant }: HttpContext, next: string | null) {

@@ -1,10 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { bindSessionToHost, logOutEverywhere } from '#middleware/session_binding'
-import User from '#models/user'
+import { logOutEverywhere } from '#middleware/session_binding'
 import tenancyConfig from '#config/tenancy'
-import { loginValidator } from '#validators/session'
 import { handoffUrl, ownedBlog } from '#services/login_handoff'
-import { refuseLogin, throttledLogin } from '#start/limiter'
+import { logInFromForm } from '#services/login_form'
 
 /*
  * Logging in on the main site: the session here, then on to the user's own blog.
@@ -15,14 +13,8 @@ export default class MainSessionController {
   }
 
   async store(ctx: HttpContext) {
-    const { request, auth, response, session } = ctx
-    const { uid, password } = await request.validateUsing(loginValidator)
-    const [throttled, user] = await throttledLogin(request, uid, () =>
-      User.verifyCredentials(uid, password)
-    )
-    if (throttled) return refuseLogin(ctx, throttled, { blog: null })
-    await auth.use('web').login(user)
-    bindSessionToHost(ctx)
+    const { request, response, session, view } = ctx
+    const user = await logInFromForm(ctx, (form) => view.render('pages/auth/login', { blog: null, form }))
     const blog = await ownedBlog(user)
     if (!blog) {
       session.flash('notice', `Logged in as ${user.username}.`)

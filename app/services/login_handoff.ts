@@ -14,7 +14,8 @@ import { absoluteUrl } from '#services/urls'
  * Session cookies are host-only, so a login on the main site does not reach the user's
  * blog host. The main site hands it over with a one-time link: a token encrypted with
  * the app key for this purpose, naming the user and one blog, valid for a minute, and
- * backed by a nonce row that the blog host consumes so the link works once.
+ * backed by a nonce row that the blog host consumes so the link works once. It also
+ * carries the user's session epoch: logging out (which bumps it) voids every pending link.
  */
 const PURPOSE = 'login-handoff'
 const LIFETIME_SECONDS = 60
@@ -25,6 +26,7 @@ interface HandoffPayload {
   nonce: string
   userId: number
   tenantId: number
+  epoch: number
   intent: HandoffIntent
 }
 
@@ -62,13 +64,14 @@ export async function issueHandoff(user: User, tenantId: number, intent: Handoff
     expires_at: new Date(now + LIFETIME_SECONDS * 1000),
     created_at: new Date(now),
   })
-  const payload: HandoffPayload = { nonce, userId: user.id, tenantId, intent }
+  const payload: HandoffPayload = { nonce, userId: user.id, tenantId, epoch: user.sessionEpoch ?? 0, intent }
   return encryption.encrypt(payload, `${LIFETIME_SECONDS}s`, PURPOSE)
 }
 
 /*
  * Runs on the blog host, in the request's transaction. Returns the user to log in, or null for
- * a token that is forged, expired, already used, for another blog or for a non-owner.
+ * a token that is forged, expired, already used, for another blog or for a non-owner, or
+ * issued before its user last logged out.
  * The conditional update is atomic: of two concurrent redemptions only one gets the row.
  */
 export async function redeemHandoff(token: unknown, blog: TenantRef) {
@@ -84,7 +87,8 @@ export async function redeemHandoff(token: unknown, blog: TenantRef) {
   )
   if (rows.length === 0) return null
   const user = await User.find(payload.userId)
-  return user ? { user, intent: payload.intent } : null
+  if (!user || (user.sessionEpoch ?? 0) !== payload.epoch) return null
+  return { user, intent: payload.intent }
 }
 
 /*

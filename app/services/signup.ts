@@ -3,6 +3,7 @@ import { errors as vineErrors } from '@vinejs/vine'
 import User from '#models/user'
 import tenancy from '#tenancy/service'
 import { DomainTakenError, TenantExistsError } from '#tenancy/errors'
+import { EMAIL_NOT_USABLE } from '#validators/signup'
 
 export interface SignupInput {
   username: string
@@ -30,8 +31,9 @@ export async function signUp(input: SignupInput) {
       )
       return { user: created, tenant: blog }
     })
-    tenancy.lifecycle.changed()
-    return { user, tenant, domain: tenancy.lifecycle.defaultDomain(tenant.schemaName) }
+    const domain = tenancy.lifecycle.defaultDomain(tenant.schemaName)
+    tenancy.lifecycle.changed(tenant.id, [domain])
+    return { user, tenant, domain }
   } catch (error) {
     throw asFieldError(error)
   }
@@ -44,7 +46,7 @@ function asFieldError(error: any) {
     return taken('username', 'This name is already taken')
   }
   if (error?.code === '23505' && String(error.constraint).includes('email')) {
-    return taken('email', 'An account with this email already exists')
+    return taken('email', EMAIL_NOT_USABLE)
   }
   if (error?.code === '23505' && String(error.constraint).includes('username')) {
     return taken('username', 'This name is already taken')

@@ -17,6 +17,12 @@ const blogName = vine.createRule((value, _, field) => {
   }
 })
 
+/*
+ * Said of a taken email, in words that do not confirm that an account exists.
+ */
+export const EMAIL_NOT_USABLE =
+  'This email address cannot be used for a new blog. If you already have an account, log in instead.'
+
 export const signupValidator = vine.compile(
   vine.object({
     username: vine
@@ -53,7 +59,7 @@ signupValidator.messagesProvider = new SimpleMessagesProvider({
   'username.maxLength': 'Use at most {{ max }} characters',
   'username.database.unique': 'This name is already taken',
   'email.email': 'Enter a valid email address',
-  'email.database.unique': 'An account with this email already exists',
+  'email.database.unique': EMAIL_NOT_USABLE,
   'password.minLength': 'Use at least {{ min }} characters',
   'password.maxLength': 'Use at most {{ max }} characters',
   'password.confirmed': 'The two passwords do not match',

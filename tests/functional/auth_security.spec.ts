@@ -49,7 +49,8 @@ test.group('Login brute force', (group) => {
       // email and username name the same account: they count together
       const uid = attempt % 2 ? victim.schemaName : `${victim.schemaName}@example.test`
       const reply = await attacker.login(victim.domain, uid, `wrong-${attempt}`)
-      assert.equal(reply.status, 302, `attempt ${attempt} is an ordinary failure`)
+      assert.equal(reply.status, 422, `attempt ${attempt} is an ordinary failure`)
+      assert.include(reply.body, 'The email, username or password is not correct.')
     }
 
     const blocked = await attacker.login(victim.domain, victim.schemaName, BLOG_PASSWORD)
@@ -87,7 +88,7 @@ test.group('Login brute force', (group) => {
       const reply = await sprayer.login(host, `nobody_${attempt}`, 'guess', {
         'x-forwarded-for': `198.51.100.${attempt % 250}`,
       })
-      assert.equal(reply.status, 302, `attempt ${attempt}`)
+      assert.equal(reply.status, 422, `attempt ${attempt}`)
     }
     const blocked = await sprayer.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
     assert.equal(blocked.status, 429)
@@ -105,7 +106,7 @@ test.group('Login brute force', (group) => {
     const { requests } = loginLimits.perAccount
     for (let round = 1; round <= 3; round++) {
       for (let attempt = 1; attempt < requests; attempt++) {
-        assert.equal((await browser.login(blog.domain, blog.schemaName, 'nope')).status, 302)
+        assert.equal((await browser.login(blog.domain, blog.schemaName, 'nope')).status, 422)
       }
       const ok = await browser.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
       assert.equal(ok.headers.location, '/dashboard', `round ${round}`)

@@ -105,10 +105,11 @@ test.group('Writing posts', () => {
     const { blog, visitor } = await ownerOnBlog(client, 'inv')
     await visitor.get(blog.domain, '/dashboard/posts/new')
     const response = await visitor.submit(blog.domain, '/dashboard/posts', { title: '', content: 'Kept content' })
-    assert.equal(response.header('location'), '/dashboard/posts/new')
-    const form = await visitor.follow(response, blog.domain)
-    assert.include(form.text(), 'id="field-title-error"')
-    assert.include(form.text(), 'Kept content</textarea>')
+    assert.equal(response.status(), 422, 'the form comes back in the same response')
+    assert.include(response.text(), 'id="field-title-error"')
+    assert.include(response.text(), 'Kept content</textarea>')
+    const cookies = [response.headers()['set-cookie'] ?? []].flat().join('')
+    assert.isBelow(cookies.length, 4096, 'nothing of the input goes through the session cookie')
     assert.lengthOf(await postsOf(blog.schemaName), 0)
   })
 
@@ -123,15 +124,15 @@ test.group('Writing posts', () => {
       { title: 'Forged', content: 'x', publish: '1' },
       { csrf: false }
     )
-    assert.equal(create.status(), 302)
-    assert.notEqual(create.header('location'), '/dashboard/posts')
+    assert.equal(create.status(), 403)
+    assert.include(create.text(), 'This form has expired or did not come from this site')
     const update = await visitor.submit(
       blog.domain,
       `/dashboard/posts/${post.id}`,
       { title: 'Forged', content: 'x' },
       { method: 'PUT', csrf: false }
     )
-    assert.equal(update.status(), 302)
+    assert.equal(update.status(), 403)
     await visitor.submit(blog.domain, `/dashboard/posts/${post.id}`, {}, { method: 'DELETE', csrf: false })
     await visitor.submit(blog.domain, '/dashboard/settings', { name: 'Forged' }, { method: 'PUT', csrf: false })
 
@@ -141,8 +142,8 @@ test.group('Writing posts', () => {
     const tenant = await db.from('public.tenants').where('id', blog.id).first()
     assert.notEqual(tenant.name, 'Forged')
 
-    const page = await visitor.follow(update, blog.domain)
-    assert.include(page.text(), 'This form has expired or did not come from this site')
+    assert.include(update.text(), 'This form has expired or did not come from this site')
+    assert.include(update.text(), '>Forged</textarea>', 'what was sent is shown, so no text is lost')
   })
 
   test('script in titles and Markdown is rendered inert everywhere', async ({ client, assert }) => {

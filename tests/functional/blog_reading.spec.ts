@@ -72,7 +72,12 @@ test.group('Reading a blog', () => {
     assert.isTrue(atom.indexOf('tom-jerry') < atom.indexOf('post-2'), 'newest first')
     assert.notMatch(atom.replace(/&(amp|lt|gt|quot|apos);/g, ''), /&|<(?![a-z/?!])/i)
 
-    const map = await reader.get(`${blog.domain}:3333`, '/sitemap.xml')
+    const index = await reader.get(`${blog.domain}:3333`, '/sitemap.xml')
+    index.assertStatus(200)
+    assert.match(index.header('content-type')!, /^application\/xml/)
+    assert.include(index.text(), '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    assert.include(index.text(), `<sitemap><loc>${origin}/sitemaps/posts-1.xml</loc></sitemap>`)
+    const map = await reader.get(`${blog.domain}:3333`, '/sitemaps/posts-1.xml')
     map.assertStatus(200)
     assert.match(map.header('content-type')!, /^application\/xml/)
     const xml = map.text()

@@ -1,16 +1,22 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { blogSettingsValidator } from '#validators/blog_settings'
+import { validateForm, type FormState } from '#exceptions/form_rejected'
 import { updateBlogSettings } from '#services/blog_settings'
 
 export default class SettingsController {
-  async edit({ view, tenant }: HttpContext) {
-    return view.render('pages/dashboard/settings', { blog: tenant })
+  async edit(ctx: HttpContext) {
+    return this.#form(ctx)
   }
 
-  async update({ request, response, session, tenant }: HttpContext) {
-    const settings = await request.validateUsing(blogSettingsValidator)
+  async update(ctx: HttpContext) {
+    const { response, session, tenant } = ctx
+    const settings = await validateForm(ctx, blogSettingsValidator, (form) => this.#form(ctx, form))
     await updateBlogSettings(tenant!, settings)
     session.flash('notice', 'Settings saved.')
     return response.redirect().toRoute('blog.dashboard.settings.edit')
+  }
+
+  #form({ view, tenant }: HttpContext, form?: FormState) {
+    return view.render('pages/dashboard/settings', { blog: tenant, form })
   }
 }

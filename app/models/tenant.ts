@@ -29,6 +29,9 @@ export default class Tenant extends PublicBaseModel {
   @column()
   declare onTrial: boolean
 
+  @column()
+  declare postLimit: number | null
+
   @column.dateTime()
   declare lastPostAt: DateTime | null
 

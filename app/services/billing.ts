@@ -17,6 +17,8 @@ export interface BillingChange {
   paidUntil?: DateTime
   extendDays?: number
   trial?: boolean
+  /* null returns the blog to its plan's limit */
+  postLimit?: number | null
 }
 
 export async function findTenantForBilling(schemaName: string) {
@@ -38,6 +40,7 @@ export async function changeBilling(schemaName: string, change: BillingChange) {
     tenant.paidUntil = base.plus({ days: change.extendDays })
   }
   if (change.trial !== undefined) tenant.onTrial = change.trial
+  if (change.postLimit !== undefined) tenant.postLimit = change.postLimit
   await tenant.save()
   return tenant
 }

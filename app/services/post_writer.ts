@@ -2,6 +2,9 @@ import { DateTime } from 'luxon'
 import Post from '#models/post'
 import Tenant from '#models/tenant'
 import type User from '#models/user'
+import type { RenderedPost } from '#services/markdown'
+import { PlanLimitReached, planOf } from '#services/plans'
+import { postCounts } from '#services/post_stats'
 import { inSavepoint } from '#tenancy/tenant_scope'
 import type { TenantRef } from '#tenancy/types'
 import { slugify, uniqueSlug } from '#services/slugs'
@@ -9,26 +12,40 @@ import { slugify, uniqueSlug } from '#services/slugs'
 export interface PostInput {
   title: string
   content: string
+  rendered: RenderedPost
   slug?: string | null
   publish: boolean
 }
 
 /*
- * Writing posts in the bound blog. Slugs come from the title once and then stay put: an
- * edit only moves a post when the writer changes its slug field. Publishing stamps
- * published_at (first publication only) and the blog's last_post_at for the main site.
+ * Writing posts in the bound blog. The caller renders the Markdown first (off the event
+ * loop, #services/post_rendering); the HTML and excerpt are stored with it. Slugs come
+ * from the title once and then stay put: an edit only moves a post when the writer changes
+ * its slug field. Publishing stamps published_at (first publication only) and the blog's
+ * last_post_at for the main site.
  */
 export async function createPost(blog: TenantRef, author: User, input: PostInput) {
+  await assertRoomForPost(blog)
   const post = new Post()
-  post.merge({ title: input.title, content: input.content, authorId: author.id })
+  post.merge({ title: input.title, authorId: author.id })
+  applyContent(post, input)
   applyPublication(post, input.publish)
   await saveWithFreeSlug(post, slugify(input.slug || input.title))
   if (post.isPublished) await touchBlog(blog)
   return post
 }
 
+/*
+ * Throws PlanLimitReached when the blog already holds as many posts as its plan allows.
+ */
+export async function assertRoomForPost(blog: TenantRef) {
+  const { published, drafts } = await postCounts()
+  if (published + drafts >= planOf(blog).maxPosts) throw new PlanLimitReached(blog)
+}
+
 export async function updatePost(blog: TenantRef, post: Post, input: PostInput) {
-  post.merge({ title: input.title, content: input.content })
+  post.merge({ title: input.title })
+  applyContent(post, input)
   applyPublication(post, input.publish)
   const wanted = input.slug ? slugify(input.slug) : slugify(input.title)
   if (input.slug !== post.slug && wanted !== post.slug) {
@@ -62,6 +79,12 @@ async function saveWithFreeSlug(post: Post, base: string, attempts = 5) {
 
 export async function deletePost(post: Post) {
   await post.delete()
+}
+
+function applyContent(post: Post, input: PostInput) {
+  post.content = input.content
+  post.html = input.rendered.html
+  post.excerpt = input.rendered.excerpt
 }
 
 function applyPublication(post: Post, publish: boolean) {

@@ -1,5 +1,4 @@
 import env from '#start/env'
-import app from '@adonisjs/core/services/app'
 import { Secret } from '@adonisjs/core/helpers'
 import { defineConfig } from '@adonisjs/core/http'
 import proxyAddr from 'proxy-addr'
@@ -20,7 +19,31 @@ function trustedProxies(): (address: string, hop: number) => boolean {
   return proxyAddr.compile(list)
 }
 
+/*
+ * Node's socket timeouts, so that a client that sends its headers or body slowly (or keeps
+ * an idle connection) is cut off instead of holding a socket for Node's default 5 minutes.
+ * Bodies are read in full before a request takes a database connection (start/kernel.ts),
+ * so these bound sockets and memory, never pooled connections.
+ */
+export const socketTimeouts = {
+  headersTimeout: env.get('HTTP_HEADERS_TIMEOUT_MS', 10_000),
+  requestTimeout: env.get('HTTP_REQUEST_TIMEOUT_MS', 30_000),
+  keepAliveTimeout: env.get('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+}
+
+/*
+ * Secure cookies and HSTS follow the request's protocol (X-Forwarded-Proto counts only from
+ * TRUSTED_PROXIES): a site served over plain http must not get cookies its browsers drop.
+ * COOKIE_SECURE=true forces Secure cookies (a TLS proxy that does not say so), false never
+ * sets them. HSTS goes only with https responses; HSTS_MAX_AGE=0 turns it off.
+ */
+export const transportSecurity = {
+  cookieSecure: env.get('COOKIE_SECURE', 'auto'),
+  hstsMaxAge: env.get('HSTS_MAX_AGE', '180 days'),
+}
+
 export const http = defineConfig({
+  ...socketTimeouts,
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: false,
@@ -30,7 +53,7 @@ export const http = defineConfig({
     path: '/',
     maxAge: '2h',
     httpOnly: true,
-    secure: app.inProduction,
+    secure: false,
     sameSite: 'lax',
   },
 })

@@ -50,10 +50,14 @@ const dbConfig = defineConfig({
     postgres: {
       client: 'pg',
       connection: connectionSettings(),
+      /*
+       * A request that cannot get a connection within DB_ACQUIRE_TIMEOUT_MS is answered
+       * with a 503 and Retry-After (app/exceptions/handler.ts) rather than left waiting.
+       */
       pool: {
         min: 0,
         max: env.get('DB_POOL_MAX', 10),
-        acquireTimeoutMillis: 10_000,
+        acquireTimeoutMillis: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
       },
       migrations: {
         naturalSort: true,

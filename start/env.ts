@@ -19,8 +19,21 @@ export default await Env.create(new URL('../', import.meta.url), {
   TENANT_MIGRATIONS_PATH: Env.schema.string.optional(),
 
   BLOG_POSTS_PER_PAGE: Env.schema.number.optional(),
+  CACHE_MEMORY_MB: Env.schema.number.optional(),
+  PAGE_CACHE_TENANT_SHARE: Env.schema.number.optional(),
+  PAGE_CACHE_TTL_MS: Env.schema.number.optional(),
+  MARKDOWN_RENDER_BUDGET_MS: Env.schema.number.optional(),
+  MARKDOWN_MAX_NESTING: Env.schema.number.optional(),
+  PLAN_TRIAL_MAX_POSTS: Env.schema.number.optional(),
+  PLAN_TRIAL_MAX_POST_CHARS: Env.schema.number.optional(),
+  PLAN_PAID_MAX_POSTS: Env.schema.number.optional(),
+  PLAN_PAID_MAX_POST_CHARS: Env.schema.number.optional(),
 
   SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
+  SESSION_IDLE_TIMEOUT: Env.schema.string.optional(),
+  SESSION_ABSOLUTE_TIMEOUT: Env.schema.string.optional(),
+  COOKIE_SECURE: Env.schema.enum.optional(['auto', 'true', 'false'] as const),
+  HSTS_MAX_AGE: Env.schema.string.optional(),
 
   DATABASE_URL: Env.schema.string.optional(),
   DB_HOST: Env.schema.string.optional({ format: 'host' }),
@@ -30,6 +43,16 @@ export default await Env.create(new URL('../', import.meta.url), {
   DB_DATABASE: Env.schema.string.optional(),
   DB_POOL_MAX: Env.schema.number.optional(),
   DB_STATEMENT_TIMEOUT_MS: Env.schema.number.optional(),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Env.schema.number.optional(),
+  DB_ACQUIRE_TIMEOUT_MS: Env.schema.number.optional(),
+  TENANT_POOL_SHARE: Env.schema.number.optional(),
+
+  /*
+   * The request's time budget (README, "Time budget of a request").
+   */
+  HTTP_HEADERS_TIMEOUT_MS: Env.schema.number.optional(),
+  HTTP_REQUEST_TIMEOUT_MS: Env.schema.number.optional(),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Env.schema.number.optional(),
 
   /*
    * Login rate limits (start/limiter.ts): failed attempts allowed per account and client
@@ -39,6 +62,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.string.optional(),
+  MISS_LIMIT_PER_IP: Env.schema.number.optional(),
+  MISS_LIMIT_PER_TENANT: Env.schema.number.optional(),
+  SIGNUPS_PER_IP: Env.schema.number.optional(),
+  SIGNUP_IP_WINDOW: Env.schema.string.optional(),
+  SIGNUPS_GLOBAL: Env.schema.number.optional(),
+  SIGNUP_GLOBAL_WINDOW: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_ACCOUNT: Env.schema.number.optional(),
   LOGIN_ACCOUNT_WINDOW: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),

@@ -1,5 +1,15 @@
 /*
- * Rate limits. Logins are limited on failures only (a successful login costs nothing),
+ * Rate limits.
+ *
+ * Fair shares: requests that miss the page cache (they render, and most touch the database)
+ * are limited per client address (MISS_LIMIT_PER_IP, default 20 a second) and per blog
+ * (MISS_LIMIT_PER_TENANT, default 100 a second), so that no client and no blog's traffic
+ * can take what every blog needs. Cache hits are free.
+ *
+ * Sign-ups, which create a schema each, are limited per address (SIGNUPS_PER_IP, default 5
+ * an hour) and over the whole site (SIGNUPS_GLOBAL, default 100 in 10 minutes).
+ *
+ * Logins are limited on failures only (a successful login costs nothing),
  * on two counters at once:
  *   - per account and client address: LOGIN_ATTEMPTS_PER_ACCOUNT (default 5) failures in
  *     LOGIN_ACCOUNT_WINDOW (default 1 minute), then blocked for that window. Keyed on the
@@ -12,9 +22,36 @@
  * listed in TRUSTED_PROXIES (config/app.ts): a client cannot pick its own.
  */
 import limiter from '@adonisjs/limiter/services/main'
+import { errors } from '@adonisjs/limiter'
 import type { HttpContext } from '@adonisjs/core/http'
 import env from '#start/env'
 import User from '#models/user'
+
+export const fairShare = {
+  perIp: { requests: env.get('MISS_LIMIT_PER_IP', 20), duration: '1 sec' },
+  perTenant: { requests: env.get('MISS_LIMIT_PER_TENANT', 100), duration: '1 sec' },
+}
+
+export const signupLimits = {
+  perIp: { requests: env.get('SIGNUPS_PER_IP', 5), duration: env.get('SIGNUP_IP_WINDOW', '1 hour') },
+  global: { requests: env.get('SIGNUPS_GLOBAL', 100), duration: env.get('SIGNUP_GLOBAL_WINDOW', '10 minutes') },
+}
+
+/*
+ * Counts one request against each of `counters`; returns the seconds to wait when one of
+ * them is used up, or 0.
+ */
+export async function consumeAll(counters: { limits: { requests: number; duration: string }; key: string }[]) {
+  for (const { limits, key } of counters) {
+    try {
+      await limiter.use({ ...limits }).consume(key)
+    } catch (error) {
+      if (error instanceof errors.E_TOO_MANY_REQUESTS) return Math.max(1, error.response.availableIn)
+      throw error
+    }
+  }
+  return 0
+}
 
 export const loginLimits = {
   perAccount: {
@@ -90,19 +127,4 @@ export async function throttledLogin<T>(
     if (resetOnSuccess) await counter.delete(key)
   }
   return [null, result]
-}
-
-/*
- * The answer to a throttled login: the login form again, status 429, saying how long to
- * wait (and Retry-After for machines).
- */
-export async function refuseLogin(ctx: HttpContext, throttled: LoginThrottled, view: Record<string, any>) {
-  const seconds = throttled.retryAfter
-  const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`
-  ctx.response.header('Retry-After', String(seconds))
-  ctx.response.status(429)
-  return ctx.view.render('pages/auth/login', {
-    ...view,
-    throttled: `Too many failed login attempts. Try again in ${wait}.`,
-  })
 }

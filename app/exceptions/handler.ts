@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import { isDatabaseUnavailable } from '#exceptions/database_unavailable'
+import { databaseTrouble } from '#exceptions/database_unavailable'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction
@@ -26,6 +26,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       if (this.debug && error.status === 500) return this.renderError(error, ctx)
       return ctx.view.render('pages/errors/server_error', {
         status: error.status,
+        trouble: databaseTrouble(error),
         blog: ctx.tenant,
       })
     },
@@ -33,14 +34,47 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   async handle(error: any, ctx: HttpContext) {
     ctx.tenantScope?.markFailed()
-    if (isDatabaseUnavailable(error)) error.status = 503
+    classify(error, ctx)
     return super.handle(error, ctx)
   }
 
-  async report(error: unknown, ctx: HttpContext) {
+  /*
+   * 503s are not reported one by one: under a flood or an outage that would be one stack
+   * trace per request. One warning per interval says how many there were and why.
+   */
+  async report(error: any, ctx: HttpContext) {
+    classify(error, ctx)
+    const trouble = databaseTrouble(error)
+    if (trouble) return refusals.count(trouble, ctx)
     return super.report(error, ctx)
   }
 }
+
+/*
+ * The database busy or away is not the app's fault: a 503 with Retry-After, set before
+ * the error is reported and again when it is rendered.
+ */
+function classify(error: any, ctx: HttpContext) {
+  const trouble = databaseTrouble(error)
+  if (!trouble) return
+  error.status = 503
+  ctx.response.header('Retry-After', trouble === 'busy' ? '2' : '5')
+}
+
+class RefusalLog {
+  #counts = new Map<string, number>()
+  #timer?: NodeJS.Timeout
+
+  count(trouble: string, ctx: HttpContext) {
+    this.#counts.set(trouble, (this.#counts.get(trouble) ?? 0) + 1)
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined
+      ctx.logger.warn({ refused: Object.fromEntries(this.#counts) }, 'requests answered 503: database busy or unavailable')
+      this.#counts.clear()
+    }, 10_000).unref()
+  }
+}
+const refusals = new RefusalLog()
 
 const CLIENT_MESSAGES: Record<number, string> = {
   400: 'The request could not be understood.',
@@ -53,6 +87,9 @@ const CLIENT_MESSAGES: Record<number, string> = {
 
 function clientMessage(error: any) {
   if (error.code === 'E_UNKNOWN_HOST') return 'No blog lives at this address.'
+  if (error.code === 'E_BAD_BODY_ENCODING') {
+    return 'Send the form again without compressing it: compressed request bodies are not accepted.'
+  }
   if (error.code === 'E_BAD_CSRF_TOKEN') {
     return 'This form has expired or did not come from this site. Go back, reload the page and try again.'
   }

@@ -59,3 +59,8 @@ export class DuplicateHostError extends Exception {
   static status = 400
   static code = 'E_DUPLICATE_HOST'
 }
+
+export class TenantBusyError extends Exception {
+  static status = 503
+  static code = 'E_TENANT_BUSY'
+}

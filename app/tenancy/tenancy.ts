@@ -2,9 +2,10 @@ import type { TenancyConfig } from '#config/tenancy'
 import { MigrationFanOut } from '#tenancy/migration_fan_out'
 import { TenantDoctor } from '#tenancy/tenant_doctor'
 import { TenantDomains } from '#tenancy/tenant_domains'
+import { TenantGate } from '#tenancy/tenant_gate'
 import { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { TenantMigrator } from '#tenancy/tenant_migrator'
-import { TenantResolver } from '#tenancy/tenant_resolver'
+import { TenantResolver, type TenancyChange } from '#tenancy/tenant_resolver'
 import { TenantTransfer } from '#tenancy/tenant_transfer'
 
 /*
@@ -18,12 +19,13 @@ export class Tenancy {
   readonly domains: TenantDomains
   readonly transfer: TenantTransfer
   readonly doctor: TenantDoctor
+  readonly gate: TenantGate
 
   constructor(
     readonly config: TenancyConfig,
     migrationsDirectory: string
   ) {
-    const invalidate = () => this.resolver.invalidate()
+    const invalidate = (change: TenancyChange) => this.resolver.changed(change)
     this.resolver = new TenantResolver(config.cache)
     this.migrator = new TenantMigrator(migrationsDirectory)
     this.lifecycle = new TenantLifecycle(this.migrator, config.appDomain, invalidate)
@@ -31,6 +33,7 @@ export class Tenancy {
     this.domains = new TenantDomains(config.appDomain, invalidate)
     this.transfer = new TenantTransfer(this.lifecycle)
     this.doctor = new TenantDoctor(this.migrator, this.fanOut, config.migrate.concurrency)
+    this.gate = new TenantGate(config.connectionsPerTenant, config.connectionWaitMs)
   }
 
   isMainHost(host: string | null) {

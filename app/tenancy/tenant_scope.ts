@@ -20,10 +20,10 @@ export class TenantScope {
     readonly client: TransactionClientContract
   ) {}
 
-  static async open(tenant: TenantRef, statementTimeoutMs?: number): Promise<TenantScope> {
+  static async open(tenant: TenantRef, limits?: ScopeLimits): Promise<TenantScope> {
     const trx = await db.transaction()
     try {
-      await applySchema(trx, tenant.schemaName, statementTimeoutMs)
+      await applySchema(trx, tenant.schemaName, limits)
     } catch (error) {
       await trx.rollback()
       throw error
@@ -78,18 +78,29 @@ export class TenantScope {
 }
 
 /*
+ * Time limits of a request's transaction, set locally like the path: a statement that runs
+ * too long is cancelled, and a transaction left idle (a bug, a stuck handler) is ended by
+ * the server instead of holding its connection.
+ */
+export interface ScopeLimits {
+  statementTimeoutMs: number
+  idleInTransactionTimeoutMs: number
+}
+
+/*
  * Points an open transaction at one tenant schema, for the rest of that transaction only.
  */
 export async function applySchema(
   trx: TransactionClientContract,
   schemaName: string,
-  statementTimeoutMs?: number
+  limits?: ScopeLimits
 ) {
   const path = quoteSchema(schemaName)
-  if (statementTimeoutMs) {
+  if (limits) {
     await trx.rawQuery(
-      `select set_config('search_path', ?, true), set_config('statement_timeout', ?, true)`,
-      [path, String(statementTimeoutMs)]
+      `select set_config('search_path', ?, true), set_config('statement_timeout', ?, true),
+              set_config('idle_in_transaction_session_timeout', ?, true)`,
+      [path, String(limits.statementTimeoutMs), String(limits.idleInTransactionTimeoutMs)]
     )
   } else {
     await trx.rawQuery(`select set_config('search_path', ?, true)`, [path])

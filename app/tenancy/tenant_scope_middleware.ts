@@ -7,23 +7,30 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /*
  * Runs the rest of a blog request inside its tenant's scope: one transaction on the shared
- * pool, search_path set locally, committed when the request succeeds and rolled back when
- * it fails (an exception, or any 4xx/5xx). A committed write announces that the tenant's
- * content changed, so caches of its pages drop them in every process.
+ * pool, search_path and time limits set locally, committed when the request succeeds and
+ * rolled back when it fails (an exception, or any 4xx/5xx). A tenant holds at most its
+ * share of the pool at once (tenancy.gate). A committed write announces that the
+ * tenant's content changed, so caches of its pages drop them in every process.
  */
 export default class TenantScopeMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    if (!ctx.tenant) return next()
+    const tenant = ctx.tenant
+    if (!tenant) return next()
 
-    const scope = await TenantScope.open(ctx.tenant, tenancy.config.statementTimeoutMs)
-    ctx.tenantDb = scope.client
-    ctx.tenantScope = scope
+    await tenancy.gate.enter(tenant.id)
     try {
-      await runInScope(scope, next)
-    } catch (error) {
-      await scope.end(false)
-      throw error
+      const scope = await TenantScope.open(tenant, tenancy.config.requestLimits)
+      ctx.tenantDb = scope.client
+      ctx.tenantScope = scope
+      try {
+        await runInScope(scope, next)
+      } catch (error) {
+        await scope.end(false)
+        throw error
+      }
+      await scope.end(ctx.response.getStatus() < 400, { announce: !READS.has(ctx.request.method()) })
+    } finally {
+      tenancy.gate.leave(tenant.id)
     }
-    await scope.end(ctx.response.getStatus() < 400, { announce: !READS.has(ctx.request.method()) })
   }
 }

@@ -50,6 +50,7 @@ export async function startPgBouncer(port: number, server: {
       `pidfile = ${join(directory, 'pgbouncer.pid')}`,
     ].join('\n')
   )
+  if (await listening(port)) throw new Error(`port ${port} is taken: a pgbouncer left over by an earlier run?`)
   const asRoot = userInfo().uid === 0
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()

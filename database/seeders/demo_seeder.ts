@@ -7,6 +7,7 @@ import tenancy from '#tenancy/service'
 import { withTenant } from '#tenancy/tenant_scope'
 import { tenantRefOf } from '#tenancy/tenant_ref'
 import { slugify } from '#services/slugs'
+import { renderContent } from '#services/post_rendering'
 
 const DEMO_POSTS = [
   {
@@ -49,6 +50,7 @@ export default class DemoSeeder extends BaseSeeder {
         const publishedAt = now.minus({ days: DEMO_POSTS.length - index })
         await Post.create({
           ...post,
+          ...(await renderContent(post.content)),
           slug: slugify(post.title),
           authorId: owner.id,
           isPublished: true,

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import Post from '#models/post'
 import Tenant from '#models/tenant'
 import { currentScope } from '#tenancy/tenant_scope'
+import { renderContent } from '#services/post_rendering'
 
 /*
  * Gives an empty blog a first post by its owner. Runs inside a tenant scope
@@ -12,10 +13,12 @@ export default class WelcomePostSeeder extends BaseSeeder {
   async run() {
     const tenant = await Tenant.findOrFail(currentScope()!.tenant.id)
     if (!tenant.ownerId || (await Post.query().first())) return
+    const content = 'This is the first post of this blog. Edit or delete it from the dashboard.'
     await Post.create({
       title: `Welcome to ${tenant.name}`,
       slug: 'welcome',
-      content: 'This is the first post of this blog. Edit or delete it from the dashboard.',
+      content,
+      ...(await renderContent(content)),
       authorId: tenant.ownerId,
       isPublished: true,
       publishedAt: DateTime.now(),

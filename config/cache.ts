@@ -16,10 +16,24 @@ const cacheConfig = {
     maxBytes: totalBytes - hostsBytes,
     tenantShare: env.get('PAGE_CACHE_TENANT_SHARE', 0.1),
     /*
-     * Writes drop a blog's pages at once, in every process (NOTIFY); the TTL only bounds
-     * staleness where no notice can arrive (writes made outside the app).
+     * PAGE_CACHE=off renders every page (to measure the dynamic path); HTTP caching
+     * headers still apply.
      */
-    ttlMs: env.get('PAGE_CACHE_TTL_MS', 10_000),
+    enabled: env.get('PAGE_CACHE', 'on') === 'on',
+    /*
+     * Writes drop a blog's pages at once, in every process (NOTIFY); the TTL only bounds
+     * staleness where no notice can arrive (writes made outside the app by SQL).
+     */
+    ttlMs: env.get('PAGE_CACHE_TTL_MS', 300_000),
+  },
+
+  /*
+   * What browsers (max-age) and shared caches (s-maxage) may keep of a public page before
+   * they ask again; the ETag makes asking cheap (304).
+   */
+  http: {
+    maxAgeSeconds: env.get('HTTP_CACHE_MAX_AGE', 0),
+    sharedMaxAgeSeconds: env.get('HTTP_CACHE_S_MAXAGE', 60),
   },
 }
 

@@ -4,8 +4,10 @@ import router from '@adonisjs/core/services/router'
 import type { Request } from '@adonisjs/core/http'
 import tenancyConfig from '#config/tenancy'
 import { absoluteUrl } from '#services/urls'
+import { assetUrl } from '#services/assets'
 
 edge.global('hostUrl', absoluteUrl)
+edge.global('asset', assetUrl)
 edge.global('mainSiteUrl', (request: Request, path = '/') =>
   absoluteUrl(request, tenancyConfig.appDomain, path)
 )

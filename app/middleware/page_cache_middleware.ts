@@ -1,46 +1,89 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import pageCache from '#services/page_cache'
+import cacheConfig from '#config/cache'
+import pageCache, { type CachedPage } from '#services/page_cache'
+import { PUBLIC_CACHE_CONTROL, PUBLIC_VARY, deliver, etagOf, matchesEtag } from '#services/page_delivery'
 import { CACHEABLE_ROUTES, publicPageKey } from '#services/public_pages'
 import { hasSessionCookie } from '#services/visitors'
 
 /*
  * Public blog pages are the same for every visitor without a session, so those visitors
- * are served from memory, without a session, a CSRF secret or a database transaction.
- * Other cookies (analytics, preferences) do not matter. Anyone with a session (a
- * logged-in owner, a visitor with a flash message) gets the page rendered for them.
+ * are served from memory, without a session, a CSRF secret or a database transaction
+ * (most hits never get this far: #services/page_cache_hits answers them before the
+ * framework runs). Other cookies (analytics, preferences) do not matter. Anyone with a
+ * session (a logged-in owner, a visitor with a flash message) gets the page rendered for
+ * them. Every public page leaves with a validator and a shared cache policy.
  */
-const UNSHARED_HEADERS = new Set(['set-cookie', 'x-request-id', 'content-length'])
+const UNSHARED_HEADERS = new Set(['set-cookie', 'x-request-id', 'content-length', 'cache-control', 'vary'])
 
 export default class PageCacheMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    const { request, response, tenant } = ctx
-    if (!tenant || request.method() !== 'GET' || hasSessionCookie(request.header('cookie')) || request.header('authorization')) {
+    const { request, tenant } = ctx
+    const method = request.method()
+    if (
+      !tenant ||
+      (method !== 'GET' && method !== 'HEAD') ||
+      hasSessionCookie(request.header('cookie')) ||
+      request.header('authorization')
+    ) {
       return next()
     }
 
     const key = publicPageKey(request.secure(), request.url(), new URLSearchParams(request.parsedUrl.query ?? ''))
-    const page = pageCache.get(tenant.id, key)
-    if (page) {
-      for (const [name, value] of Object.entries(page.headers)) response.header(name, value)
-      response.header('x-page-cache', 'hit')
-      response.status(page.status).send(page.body)
-      return
+    if (cacheConfig.pages.enabled) {
+      const page = pageCache.get(tenant.id, key)
+      if (page) {
+        pageCache.stats.hits++
+        ctx.response.header('x-page-cache', 'hit')
+        return send(ctx, tenant.id, key, page)
+      }
+      pageCache.stats.misses++
     }
 
     const generation = pageCache.generation(tenant.id)
     await next()
+    const { response } = ctx
     const body = response.getBody()
     const headers = response.getHeaders()
     if (response.getStatus() !== 200 || typeof body !== 'string' || headers['set-cookie']) return
     if (!CACHEABLE_ROUTES.has(ctx.route?.name ?? '')) return
+
     // A rendered view gets its content type only when the response is written.
-    const shared: Record<string, string | string[]> = { 'content-type': 'text/html; charset=utf-8' }
+    const shared: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' }
     for (const [name, value] of Object.entries(headers)) {
-      if (value !== undefined && !UNSHARED_HEADERS.has(name.toLowerCase())) {
-        shared[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value)
-      }
+      if (value !== undefined && !UNSHARED_HEADERS.has(name.toLowerCase())) shared[name.toLowerCase()] = String(value)
     }
-    pageCache.set(tenant.id, key, generation, { status: 200, headers: shared, body: Buffer.from(body) })
+    const bytes = Buffer.from(body)
+    if (cacheConfig.pages.enabled) {
+      return send(ctx, tenant.id, key, pageCache.set(tenant.id, key, generation, shared, bytes))
+    }
+    validateOnly(ctx, bytes)
   }
+}
+
+function send(ctx: HttpContext, tenantId: number, key: string, page: CachedPage) {
+  const { request, response } = ctx
+  const delivery = deliver(page, {
+    method: request.method(),
+    acceptEncoding: request.header('accept-encoding'),
+    ifNoneMatch: request.header('if-none-match'),
+    ifModifiedSince: request.header('if-modified-since'),
+  })
+  for (const [name, value] of Object.entries(delivery.headers)) response.header(name, value)
+  if (delivery.status === 304) return response.status(304).send(null)
+  const body = delivery.encoding ? page[delivery.encoding] : pageCache.plain(tenantId, key, page)
+  response.status(200).send(body)
+}
+
+/*
+ * With the page cache switched off (PAGE_CACHE=off) public pages still carry their shared
+ * cache policy and a validator, and a current copy gets a 304.
+ */
+function validateOnly({ request, response }: HttpContext, body: Buffer) {
+  const etag = etagOf(body)
+  response.header('Cache-Control', PUBLIC_CACHE_CONTROL)
+  response.header('Vary', PUBLIC_VARY)
+  response.header('ETag', etag)
+  const ifNoneMatch = request.header('if-none-match')
+  if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) response.status(304).send(null)
 }

@@ -111,7 +111,7 @@ test.group('Reading a blog', () => {
     for (const [host, path] of [[blog.domain, '/posts/nope'], [blog.domain, '/nothing/here'], ['localhost', '/nothing']]) {
       const response = await reader.get(host, path)
       response.assertStatus(404)
-      assert.include(response.text(), '<link rel="stylesheet" href="/css/app.css">')
+      assert.match(response.text(), /<link rel="stylesheet" href="\/assets\/css\/app\.[0-9a-f]{10}\.css">/)
       assert.include(response.text(), 'There is nothing at this address.')
     }
   })

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto'
+import cacheConfig from '#config/cache'
+import type { CachedPage } from '#services/page_cache'
+
+/*
+ * How a stored public page goes to one visitor: a 304 when their copy is current, else the
+ * body in the best encoding they accept. The same answer whether the page is served before
+ * the framework runs (#services/page_cache_hits) or by the page cache middleware.
+ */
+export interface PageRequest {
+  method: string
+  acceptEncoding?: string
+  ifNoneMatch?: string
+  ifModifiedSince?: string
+}
+
+export interface Delivery {
+  status: 200 | 304
+  headers: Record<string, string>
+  encoding: 'br' | 'gzip' | null
+}
+
+const { maxAgeSeconds, sharedMaxAgeSeconds } = cacheConfig.http
+export const PUBLIC_CACHE_CONTROL = `public, max-age=${maxAgeSeconds}, s-maxage=${sharedMaxAgeSeconds}`
+export const PRIVATE_CACHE_CONTROL = 'private, no-store'
+
+/*
+ * Anonymous and logged-in visitors get different pages at one address, and so do clients
+ * that accept compression and those that do not.
+ */
+export const PUBLIC_VARY = 'Accept-Encoding, Cookie'
+
+export function deliver(page: CachedPage, request: PageRequest): Delivery {
+  const headers: Record<string, string> = {
+    ...page.headers,
+    'cache-control': PUBLIC_CACHE_CONTROL,
+    'vary': PUBLIC_VARY,
+    'etag': page.etag,
+    'last-modified': page.lastModified,
+  }
+  if (isCurrent(page, request)) return { status: 304, headers, encoding: null }
+  const encoding = preferredEncoding(request.acceptEncoding)
+  if (encoding) headers['content-encoding'] = encoding
+  headers['content-length'] = String(
+    encoding === 'br' ? page.br.length : encoding === 'gzip' ? page.gzip.length : page.identityLength
+  )
+  return { status: 200, headers, encoding }
+}
+
+/*
+ * A strong validator from the page's bytes: the same in every process that renders it.
+ */
+export function etagOf(body: Buffer) {
+  return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`
+}
+
+export function matchesEtag(ifNoneMatch: string, etag: string) {
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim()
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag
+  })
+}
+
+function isCurrent(page: CachedPage, { ifNoneMatch, ifModifiedSince }: PageRequest) {
+  if (ifNoneMatch) return matchesEtag(ifNoneMatch, page.etag)
+  if (ifModifiedSince) {
+    const since = Date.parse(ifModifiedSince)
+    return Number.isFinite(since) && Date.parse(page.lastModified) <= since
+  }
+  return false
+}
+
+/*
+ * Brotli when accepted, else gzip, else none; `;q=0` refuses a coding.
+ */
+export function preferredEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
+  if (!acceptEncoding) return null
+  let gzip = false
+  for (const part of acceptEncoding.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';')
+    const refused = params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))
+    if (refused) continue
+    if (name === 'br') return 'br'
+    if (name === 'gzip' || name === 'x-gzip' || name === '*') gzip = true
+  }
+  return gzip ? 'gzip' : null
+}

@@ -5,7 +5,6 @@ import type { Config } from '@japa/runner/types'
 import { pluginAdonisJS } from '@japa/plugin-adonisjs'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
-import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { createHttpServer } from '#start/http_server'
 
@@ -14,7 +13,6 @@ export const plugins: Config['plugins'] = [
   apiClient(),
   pluginAdonisJS(app),
   sessionApiClient(app),
-  shieldApiClient(),
   authApiClient(app),
 ]
 

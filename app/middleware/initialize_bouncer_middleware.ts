@@ -8,7 +8,7 @@ import { policies } from '#policies/main'
  */
 export default class InitializeBouncerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    ctx.bouncer = new Bouncer(() => ctx.auth.user || null, {}, policies).setContainerResolver(
+    ctx.bouncer = new Bouncer(() => ctx.auth.use('web').user || null, {}, policies).setContainerResolver(
       ctx.containerResolver
     )
     if ('view' in ctx) ctx.view.share(ctx.bouncer.edgeHelpers)

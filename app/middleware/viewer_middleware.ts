@@ -12,7 +12,7 @@ import { checkLoginOnThisHost } from '#middleware/session_binding'
 export default class ViewerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     await checkLoginOnThisHost(ctx)
-    const user = ctx.auth.user ?? null
+    const user = ctx.auth.use('web').user ?? null
     const ownsBlog =
       !!user && !!ctx.tenant && (await ctx.bouncer.with(BlogPolicy).allows('manage', ctx.tenant))
     ctx.view.share({ viewer: { user, ownsBlog } })

@@ -495,8 +495,8 @@ test.group('Hostile input', (group) => {
     })
 
   /*
-   * Forms without a valid CSRF token are refused (shield sends the browser back to the
-   * form with an error) and write nothing.
+   * Forms without a valid CSRF token are refused (a 403 page that shows what was sent) and
+   * write nothing.
    */
   test('CSRF: {name}')
     .with([

@@ -44,6 +44,18 @@ function runningDevDatabase() {
   return JSON.parse(readFileSync(file, 'utf8'))
 }
 
+/*
+ * DB_POOL_MAX connections per process, whatever the number of tenants. A server keeps
+ * DB_PUBLIC_POOL_MAX of them in Lucid's pool for public queries (hosts, users, sign-ups)
+ * and gives the rest to the tenant connection slots (config/tenancy.ts); an Ace command
+ * does its tenant work through Lucid and keeps them all there.
+ */
+const total = env.get('DB_POOL_MAX', 10)
+export const poolSizes = {
+  total,
+  public: app.getEnvironment() === 'console' ? total : Math.min(total - 1, env.get('DB_PUBLIC_POOL_MAX', 2)),
+}
+
 const dbConfig = defineConfig({
   connection: 'postgres',
   connections: {
@@ -56,7 +68,7 @@ const dbConfig = defineConfig({
        */
       pool: {
         min: 0,
-        max: env.get('DB_POOL_MAX', 10),
+        max: poolSizes.public,
         acquireTimeoutMillis: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
       },
       migrations: {

@@ -1,5 +1,6 @@
 import env from '#start/env'
 import cacheConfig from '#config/cache'
+import { poolSizes } from '#config/database'
 
 const tenancyConfig = {
   /*
@@ -40,12 +41,21 @@ const tenancyConfig = {
   },
 
   /*
-   * No tenant's requests hold more than this share of the pool at once (at least one
-   * connection); the rest wait up to the pool's acquire timeout, then get a 503.
+   * The connections tenant work runs on (app/tenancy/tenant_connections.ts): DB_POOL_MAX
+   * less the small pool Lucid keeps for public queries (config/database.ts). A tenant's
+   * work prefers its own slot and spills to another after spillAfterMs; each connection
+   * lives 30 to 60 minutes. No tenant holds more than TENANT_POOL_SHARE of the slots at
+   * once; the rest wait up to DB_ACQUIRE_TIMEOUT_MS, then get a 503.
    */
+  connections: {
+    slots: Math.max(1, poolSizes.total - poolSizes.public),
+    spillAfterMs: 2,
+    acquireTimeoutMs: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
+    lifetimeMs: [30 * 60_000, 60 * 60_000] as [number, number],
+  },
   connectionsPerTenant: Math.max(
     1,
-    Math.ceil(env.get('DB_POOL_MAX', 10) * env.get('TENANT_POOL_SHARE', 0.5))
+    Math.ceil(Math.max(1, poolSizes.total - poolSizes.public) * env.get('TENANT_POOL_SHARE', 0.5))
   ),
   connectionWaitMs: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
 

@@ -29,13 +29,15 @@ declare module '@adonisjs/core/http' {
 
 export default class TenancyProvider {
   #listener?: TenancyChangeListener
+  #tenancy?: Tenancy
 
   constructor(protected app: ApplicationService) {}
 
   register() {
     this.app.container.singleton('tenancy', async () => {
       const config = this.app.config.get<TenancyConfig>('tenancy')
-      return new Tenancy(config, this.app.makePath(config.migrationsPath))
+      this.#tenancy = new Tenancy(config, this.app.makePath(config.migrationsPath))
+      return this.#tenancy
     })
   }
 
@@ -60,5 +62,6 @@ export default class TenancyProvider {
 
   async shutdown() {
     await this.#listener?.stop()
+    await this.#tenancy?.connections.close()
   }
 }

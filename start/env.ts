@@ -22,6 +22,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   CACHE_MEMORY_MB: Env.schema.number.optional(),
   PAGE_CACHE_TENANT_SHARE: Env.schema.number.optional(),
   PAGE_CACHE_TTL_MS: Env.schema.number.optional(),
+  PAGE_CACHE: Env.schema.enum.optional(['on', 'off'] as const),
+  HTTP_CACHE_MAX_AGE: Env.schema.number.optional(),
+  HTTP_CACHE_S_MAXAGE: Env.schema.number.optional(),
   MARKDOWN_RENDER_BUDGET_MS: Env.schema.number.optional(),
   MARKDOWN_MAX_NESTING: Env.schema.number.optional(),
   PLAN_TRIAL_MAX_POSTS: Env.schema.number.optional(),
@@ -45,6 +48,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   DB_STATEMENT_TIMEOUT_MS: Env.schema.number.optional(),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Env.schema.number.optional(),
   DB_ACQUIRE_TIMEOUT_MS: Env.schema.number.optional(),
+  DB_PUBLIC_POOL_MAX: Env.schema.number.optional(),
   TENANT_POOL_SHARE: Env.schema.number.optional(),
 
   /*

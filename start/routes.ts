@@ -46,7 +46,8 @@ router.get('/auth/handoff', [BlogSessionController, 'handoff']).as('blog.handoff
 
 /*
  * The dashboard: visitors are sent to log in; anyone but the owner gets 403; writes on a
- * blog whose plan has lapsed get 402 (see BlogPolicy).
+ * blog whose plan has lapsed get 402 (see BlogPolicy). It runs in a tenant scope (one
+ * transaction); the public pages above read without one (tenancy.reader).
  */
 const manage = middleware.blogAccess({ ability: 'manage' })
 const write = middleware.blogAccess({ ability: 'write' })
@@ -72,4 +73,4 @@ router
   })
   .prefix('/dashboard')
   .where('id', router.matchers.number())
-  .use(middleware.auth())
+  .use([middleware.auth(), middleware.tenantScope()])

@@ -11,20 +11,20 @@ import type { TenantRef } from '#tenancy/types'
  */
 export default class FeedsController {
   async atom({ request, response, tenant }: HttpContext) {
-    const posts = await latestPublished(blogConfig.feedEntries)
+    const posts = await latestPublished(tenant!, blogConfig.feedEntries)
     response.header('content-type', 'application/atom+xml; charset=utf-8')
     return atomFeed(tenant!, origin(request, tenant!), posts)
   }
 
   async sitemap({ request, response, tenant }: HttpContext) {
-    const files = Math.ceil((await publishedCount()) / blogConfig.sitemapUrlsPerFile)
+    const files = Math.ceil((await publishedCount(tenant!)) / blogConfig.sitemapUrlsPerFile)
     response.header('content-type', 'application/xml; charset=utf-8')
     return sitemapIndex(origin(request, tenant!), files)
   }
 
   async sitemapPosts({ request, response, params, tenant }: HttpContext) {
     const n = Number(/^posts-(\d+)\.xml$/.exec(params.file)![1])
-    const posts = await sitemapEntries(n, blogConfig.sitemapUrlsPerFile)
+    const posts = await sitemapEntries(tenant!, n, blogConfig.sitemapUrlsPerFile)
     if (n > 1 && posts.length === 0) {
       throw new Exception('No such sitemap', { status: 404, code: 'E_ROW_NOT_FOUND' })
     }

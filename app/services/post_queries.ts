@@ -1,13 +1,15 @@
 import { DateTime } from 'luxon'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
-import { scopedClient } from '#tenancy/tenant_scope'
+import tenancy from '#tenancy/service'
+import type { TenantRef } from '#tenancy/types'
 import { plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
 
 /*
- * Reads for a blog's pages. They run on the bound tenant scope; with none bound the Post
- * model throws. Every read is bounded: a page of posts, a feed's entries, one child
- * sitemap.
+ * Reads for a blog's pages. Public pages read in one statement each, with no transaction
+ * (tenancy.reader names the tenant's tables with their schema); the dashboard runs in the
+ * request's tenant scope, where the Post model throws without one. Every read is bounded:
+ * a page of posts, a feed's entries, one child sitemap.
  */
 export interface PostSummary {
   id: number
@@ -26,23 +28,28 @@ export interface PublishedPage {
 }
 
 /*
- * The blog index is the hottest page: one hand-written statement (author joined in, one
- * row past the page to know whether an older page exists) on the request's tenant scope,
- * and plain rows instead of models. The content is read only for posts that have no
- * stored excerpt yet.
+ * The blog index is the hottest page: one statement (author joined in, one row past the
+ * page to know whether an older page exists). The content is read only for posts that
+ * have no stored excerpt yet.
  */
-const PUBLISHED_PAGE_SQL = `
-  select p.id, p.title, p.slug, p.excerpt, case when p.excerpt is null then p.content end as content,
-         p.published_at, p.created_at, p.updated_at, u.username as author
-    from posts p
-    join public.users u on u.id = p.author_id
-   where p.is_published
-   order by p.published_at desc, p.id desc
-   limit ? offset ?`
-
-export async function publishedPage(page: number, perPage = blogConfig.postsPerPage): Promise<PublishedPage> {
-  const { rows } = await scopedClient().rawQuery(PUBLISHED_PAGE_SQL, [perPage + 1, (page - 1) * perPage])
-  const posts = rows.slice(0, perPage).map((row: any) => ({
+export async function publishedPage(
+  blog: TenantRef,
+  page: number,
+  perPage = blogConfig.postsPerPage
+): Promise<PublishedPage> {
+  const rows = await tenancy.reader.query(
+    blog,
+    (t) => `
+      select p.id, p.title, p.slug, p.excerpt, case when p.excerpt is null then p.content end as content,
+             p.published_at, p.created_at, p.updated_at, u.username as author
+        from ${t('posts')} p
+        join public.users u on u.id = p.author_id
+       where p.is_published
+       order by p.published_at desc, p.id desc
+       limit $1 offset $2`,
+    [perPage + 1, (page - 1) * perPage]
+  )
+  const posts = rows.slice(0, perPage).map((row) => ({
     id: row.id,
     title: row.title,
     slug: row.slug,
@@ -54,17 +61,39 @@ export async function publishedPage(page: number, perPage = blogConfig.postsPerP
   return { posts, page, hasMore: rows.length > perPage }
 }
 
+export interface PostPage {
+  title: string
+  slug: string
+  html: string
+  author: string
+  isPublished: boolean
+  publishedAt: DateTime | null
+}
+
 /*
- * Drafts are only found for readers allowed to see them (the blog's owner). The author's
- * name comes joined in as `$extras.author_username`.
+ * One post with its author and stored HTML; drafts only for readers allowed to see them
+ * (the blog's owner). Null when there is none.
  */
-export function postBySlug(slug: string, includeDrafts: boolean) {
-  const query = Post.query()
-    .join('public.users as author', 'author.id', 'posts.author_id')
-    .select('posts.*', 'author.username as author_username')
-    .where('posts.slug', slug)
-  if (!includeDrafts) query.where('posts.is_published', true)
-  return query.firstOrFail()
+export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: boolean): Promise<PostPage | null> {
+  const [row] = await tenancy.reader.query(
+    blog,
+    (t) => `
+      select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
+             p.is_published, p.published_at, u.username as author
+        from ${t('posts')} p
+        join public.users u on u.id = p.author_id
+       where p.slug = $1 and (p.is_published or $2)`,
+    [slug, includeDrafts]
+  )
+  if (!row) return null
+  return {
+    title: row.title,
+    slug: row.slug,
+    html: row.html ?? plainTextHtml(row.content),
+    author: row.author,
+    isPublished: row.is_published,
+    publishedAt: row.published_at ? DateTime.fromJSDate(row.published_at) : null,
+  }
 }
 
 export interface FeedEntry {
@@ -81,18 +110,20 @@ export interface FeedEntry {
  * The newest published posts with their stored HTML; the Markdown is read only for a post
  * that was never rendered, which then shows as plain paragraphs.
  */
-export async function latestPublished(limit: number): Promise<FeedEntry[]> {
-  const { rows } = await scopedClient().rawQuery(
-    `select p.title, p.slug, p.html, p.excerpt, case when p.html is null then p.content end as content,
-            p.published_at, p.created_at, p.updated_at, u.username as author
-       from posts p
-       join public.users u on u.id = p.author_id
-      where p.is_published
-      order by p.published_at desc, p.id desc
-      limit ?`,
+export async function latestPublished(blog: TenantRef, limit: number): Promise<FeedEntry[]> {
+  const rows = await tenancy.reader.query(
+    blog,
+    (t) => `
+      select p.title, p.slug, p.html, p.excerpt, case when p.html is null then p.content end as content,
+             p.published_at, p.created_at, p.updated_at, u.username as author
+        from ${t('posts')} p
+        join public.users u on u.id = p.author_id
+       where p.is_published
+       order by p.published_at desc, p.id desc
+       limit $1`,
     [limit]
   )
-  return rows.map((row: any) => ({
+  return rows.map((row) => ({
     title: row.title,
     slug: row.slug,
     html: row.html ?? plainTextHtml(row.content),
@@ -108,22 +139,24 @@ export interface SitemapEntry {
   changedAt: Date
 }
 
-export async function publishedCount(): Promise<number> {
-  const { rows } = await scopedClient().rawQuery('select count(*)::int as count from posts where is_published')
-  return rows[0].count
+export async function publishedCount(blog: TenantRef): Promise<number> {
+  const [row] = await tenancy.reader.query(blog, (t) => `select count(*)::int as count from ${t('posts')} where is_published`)
+  return row.count
 }
 
 /*
  * One child sitemap's posts: the n-th run of `size` published posts, oldest first, so a
  * post stays in the same file as newer ones are published.
  */
-export async function sitemapEntries(n: number, size: number): Promise<SitemapEntry[]> {
-  const { rows } = await scopedClient().rawQuery(
-    `select slug, coalesce(updated_at, published_at, created_at) as changed_at
-       from posts where is_published order by id limit ? offset ?`,
+export async function sitemapEntries(blog: TenantRef, n: number, size: number): Promise<SitemapEntry[]> {
+  const rows = await tenancy.reader.query(
+    blog,
+    (t) => `
+      select slug, coalesce(updated_at, published_at, created_at) as changed_at
+        from ${t('posts')} where is_published order by id limit $1 offset $2`,
     [size, (n - 1) * size]
   )
-  return rows.map((row: any) => ({ slug: row.slug, changedAt: row.changed_at }))
+  return rows.map((row) => ({ slug: row.slug, changedAt: row.changed_at }))
 }
 
 /*

@@ -5,30 +5,41 @@ import { TenantNotBoundError } from '#tenancy/errors'
 import { quoteSchema } from '#tenancy/schema_name'
 import { CONTENT_CHANNEL, tenancyEvents } from '#tenancy/tenancy_events'
 import type { TenantRef } from '#tenancy/types'
+import type { Lease, TenantConnections } from '#tenancy/tenant_connections'
 
 /*
- * A tenant scope is one transaction on the shared pool whose search_path is set with
- * set_config(..., is_local = true). PostgreSQL drops the setting at COMMIT or ROLLBACK,
- * so no pooled connection (nor a PgBouncer server connection in transaction mode) ever
- * carries a tenant's path into the next checkout.
+ * A tenant scope is one transaction whose search_path is set with set_config(...,
+ * is_local = true). PostgreSQL drops the setting at COMMIT or ROLLBACK, so no connection
+ * (nor a PgBouncer server connection in transaction mode) ever carries a tenant's path
+ * into its next use. Requests run it on one of the tenant connection slots (their
+ * tenant's own when it is free); commands, jobs and tests on Lucid's pool.
  */
+export interface ScopeOptions {
+  limits?: ScopeLimits
+  connections?: TenantConnections
+}
+
 export class TenantScope {
   #failed = false
 
   private constructor(
     readonly tenant: TenantRef,
-    readonly client: TransactionClientContract
+    readonly client: TransactionClientContract,
+    private lease: Lease | null
   ) {}
 
-  static async open(tenant: TenantRef, limits?: ScopeLimits): Promise<TenantScope> {
-    const trx = await db.transaction()
+  static async open(tenant: TenantRef, { limits, connections }: ScopeOptions = {}): Promise<TenantScope> {
+    const lease = connections ? await connections.acquire(tenant.id) : null
+    let trx: TransactionClientContract | undefined
     try {
+      trx = lease ? await transactionOn(lease) : await db.transaction()
       await applySchema(trx, tenant.schemaName, limits)
     } catch (error) {
-      await trx.rollback()
+      if (trx && !trx.isCompleted) await trx.rollback().catch(() => {})
+      lease?.release(true)
       throw error
     }
-    const scope = new TenantScope(tenant, trx)
+    const scope = new TenantScope(tenant, trx, lease)
     scopesByClient.set(trx, scope)
     return scope
   }
@@ -64,17 +75,39 @@ export class TenantScope {
    * at once.
    */
   async end(commit: boolean, { announce = false } = {}) {
-    if (this.client.isCompleted) return
-    if (!commit || this.#failed) {
-      await this.client.rollback()
-      return
+    if (this.client.isCompleted) return this.#release(false)
+    try {
+      if (!commit || this.#failed) {
+        await this.client.rollback()
+        return this.#release(false)
+      }
+      if (announce) {
+        await this.client.rawQuery('select pg_notify(?, ?)', [CONTENT_CHANNEL, String(this.tenant.id)])
+      }
+      await this.client.commit()
+      this.#release(false)
+      if (announce) tenancyEvents.emit('content', this.tenant.id)
+    } catch (error) {
+      this.#release(true)
+      throw error
     }
-    if (announce) {
-      await this.client.rawQuery('select pg_notify(?, ?)', [CONTENT_CHANNEL, String(this.tenant.id)])
-    }
-    await this.client.commit()
-    if (announce) tenancyEvents.emit('content', this.tenant.id)
   }
+
+  #release(broken: boolean) {
+    this.lease?.release(broken)
+    this.lease = null
+  }
+}
+
+/*
+ * A Lucid transaction on a slot's connection: knex takes a given connection and leaves
+ * it to its owner when the transaction ends (Lucid's typings do not show the option).
+ */
+function transactionOn(lease: Lease): Promise<TransactionClientContract> {
+  const client = db.connection() as unknown as {
+    transaction(callback: undefined, options: { connection: unknown }): Promise<TransactionClientContract>
+  }
+  return client.transaction(undefined, { connection: lease.connection })
 }
 
 /*

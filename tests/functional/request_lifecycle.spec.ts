@@ -92,25 +92,25 @@ test.group('Request lifecycle: what a request may hold, and for how long', () =>
     }
   })
 
-  test('with every pooled connection taken, a request gets a 503 and Retry-After within the acquire timeout', async ({
+  test('with every tenant connection taken, a request gets a 503 and Retry-After within the acquire timeout', async ({
     assert,
   }) => {
     const blog = await createBlog(uniqueName('pool'), { posts: 1 })
     const reader = new Browser()
     await reader.get(blog.domain, '/')
-    const max = db.getRawConnection('postgres')!.config.pool!.max!
-    const taken = await Promise.all(Array.from({ length: max }, () => db.transaction()))
+    const max = tenancy.connections.size
+    const taken = await Promise.all(Array.from({ length: max }, (_, i) => tenancy.connections.acquire(-1 - i)))
     try {
       const started = performance.now()
       const page = await reader.get(blog.domain, '/posts/post-1', { cookie: 'echoblogs-session=x' })
       const ms = performance.now() - started
-      console.log(`  pool of ${max} taken: ${page.status} after ${ms.toFixed(0)} ms, Retry-After ${page.headers['retry-after']}`)
+      console.log(`  all ${max} connection slots taken: ${page.status} after ${ms.toFixed(0)} ms, Retry-After ${page.headers['retry-after']}`)
       assert.equal(page.status, 503)
       assert.isAbove(Number(page.headers['retry-after']), 0)
       assert.include(page.body, 'very busy')
       assert.isBelow(ms, 4000)
     } finally {
-      await Promise.all(taken.map((trx) => trx.rollback()))
+      for (const lease of taken) lease.release()
     }
     assert.equal((await reader.get(blog.domain, '/posts/post-1', { cookie: 'echoblogs-session=x' })).status, 200)
   })
@@ -137,7 +137,10 @@ test.group('Request lifecycle: what a request may hold, and for how long', () =>
 
   test('a tenant scope sets its time limits locally: they end with its transaction', async ({ assert }) => {
     const blog = await createBlog(uniqueName('limits'))
-    const scope = await TenantScope.open(blog, { statementTimeoutMs: 1234, idleInTransactionTimeoutMs: 4321 })
+    const scope = await TenantScope.open(blog, {
+      limits: { statementTimeoutMs: 1234, idleInTransactionTimeoutMs: 4321 },
+      connections: tenancy.connections,
+    })
     const { rows } = await scope.client.rawQuery(
       `select current_setting('statement_timeout') as statement,
               current_setting('idle_in_transaction_session_timeout') as idle`

@@ -1,7 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import pg from 'pg'
+import { poolSizes } from '#config/database'
 import { createBlog, searchPathsOfPool, uniqueName } from '#tests/helpers/tenants'
+import { Visitor, logInOn } from '#tests/helpers/visitor'
 
 test.group('Tenant isolation by host', () => {
   test('two tenants with the same post ids each see only their own posts', async ({ client, assert }) => {
@@ -57,7 +59,7 @@ test.group('One pool, whatever the number of tenants', () => {
     const blogs: Awaited<ReturnType<typeof createBlog>>[] = []
     for (let i = 0; i < 200; i++) blogs.push(await createBlog(uniqueName('pool'), { posts: 1 }))
 
-    const poolMax = db.getRawConnection('postgres')!.config.pool!.max!
+    const poolMax = poolSizes.total
     const settings = db.getRawConnection('postgres')!.config.connection as pg.ClientConfig
     const monitor = new pg.Client({ ...settings, application_name: 'echoblogs-test-monitor' })
     await monitor.connect()
@@ -110,6 +112,12 @@ test.group('No search_path survives a request', () => {
     ;(await client.get('/').header('host', blog.domain)).assertStatus(200)
     ;(await client.get('/posts/missing').header('host', blog.domain)).assertStatus(404)
     ;(await client.get('/?page=abc').header('host', blog.domain)).assertStatus(200)
+    const owner = new Visitor(client)
+    await logInOn(owner, blog.domain, blog.schemaName)
+    ;(await owner.get(blog.domain, '/dashboard')).assertStatus(200)
+    ;(await owner.get(blog.domain, '/dashboard/posts/999999/edit')).assertStatus(404)
+    ;(await owner.submit(blog.domain, '/dashboard/posts', { title: '', content: '' })).assertStatus(422)
+    ;(await owner.submit(blog.domain, '/dashboard/posts', { title: 'Fine', content: 'x' })).assertStatus(302)
 
     const paths = await searchPathsOfPool()
     assert.notInclude(defaultPath, blog.schemaName)

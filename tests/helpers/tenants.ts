@@ -55,13 +55,15 @@ export async function schemaExists(schemaName: string) {
 }
 
 /*
- * Checks out every connection the pool can hold at once and reads each one's search_path.
+ * The search_path of every connection the process holds: everything Lucid's pool can
+ * hold at once, and every open tenant connection slot.
  */
 export async function searchPathsOfPool(): Promise<string[]> {
   const max = db.getRawConnection('postgres')!.config.pool!.max!
   const transactions = await Promise.all(Array.from({ length: max }, () => db.transaction()))
+  let pooled: string[]
   try {
-    return await Promise.all(
+    pooled = await Promise.all(
       transactions.map(async (trx) => {
         const { rows } = await trx.rawQuery(`select current_setting('search_path') as path`)
         return rows[0].path as string
@@ -70,4 +72,9 @@ export async function searchPathsOfPool(): Promise<string[]> {
   } finally {
     await Promise.all(transactions.map((trx) => trx.rollback()))
   }
+  const slots = await tenancy.connections.inspect(async (connection) => {
+    const { rows } = await connection.query(`select current_setting('search_path') as path`)
+    return rows[0].path as string
+  })
+  return [...pooled, ...slots]
 }

@@ -3,11 +3,14 @@
  *
  * Commands (default: load):
  *   load       fresh data set (100 tenants through the app's provisioning path, 50 posts each,
- *              VACUUM ANALYZE), correctness check, then W1/W2 (rotating, single host) against
- *              the built app (cluster) and the bare node:http+pg server; table + ratios
+ *              VACUUM ANALYZE), correctness check, then W1/W2 cached (rotating, single host,
+ *              returning browser) and dynamic (PAGE_CACHE=off) against the built app (cluster),
+ *              and the bare node:http servers (from a Map; with the same SQL); table, ratios,
+ *              targets
  *   lifecycle  tenant creation (first 20, 100, at 1,000 and 10,000 existing) and migration
  *              fan-out over 100 and 1,000 tenants (apply, no-op, rollback)
- *   scale      W1 over 10,000 tenants vs 100, sampling backends in pg_stat_activity
+ *   scale      W1 over 10,000 tenants vs 100, cached and dynamic, after a long warm-up;
+ *              backend connections and the backends' private memory
  *   sql        statements per W1/W2 request (single process, pg client instrumented)
  *   profile    node --cpu-prof of one worker under W1 and W2 load, hottest areas/functions
  *   markdown   Markdown parsers (markdown-it, micromark, marked) on pathological input
@@ -43,9 +46,9 @@ const command = argv[0] && !argv[0].startsWith('--') ? argv.shift() : 'load'
 const opt = {
   duration: 20, warmup: 5, repeat: 3, connections: 32, threads: 2, workers: 2, pool: 10,
   tool: existsSync('/usr/bin/wrk') || which('wrk') ? 'wrk' : 'autocannon',
-  build: true, setup: true, ignoreCheck: false, skipBare: false, runs: 'w1,w1s,w2,w2s',
+  build: true, setup: true, ignoreCheck: false, skipBare: false, runs: 'w1,w1s,w2,w2s,w1b,w2b,w1d,w2d', warmPass: true,
   maxTenants: 10_000, fanoutConcurrency: 8, tenants: 100, perPage: 20, port: 3390, barePort: 3391,
-  nodeOptions: '', bareSql: 'txn', limitMs: 3000,
+  nodeOptions: '', bareSql: 'txn', limitMs: 3000, pageCache: 'on', scaleWarmup: 120, scaleMinutes: 10,
 }
 for (let k = 0; k < argv.length; k++) {
   const name = argv[k].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase())
@@ -62,12 +65,27 @@ const REFERENCE = {
   w2: { label: 'W2 post, 100 tenants', rps: 647, p50: 49.1, p99: 68.1 },
   w2s: { label: 'W2 post, single tenant', rps: 642, p50: 49.6, p99: 65.1 },
 }
+/*
+ * The runs of `load`. Cached runs go to the app with its page cache and compare with the
+ * bare server answering from a Map; returning-browser runs send a cookie (not a session)
+ * on every request; dynamic runs go to the app with PAGE_CACHE=off and compare with the
+ * bare server running the same SQL. Every run is compared with the reference's figure.
+ */
 const RUNS = {
-  w1: { MODE: 'home' },
-  w1s: { MODE: 'home', TENANT: 't001' },
-  w2: { MODE: 'post' },
-  w2s: { MODE: 'post', TENANT: 't001' },
+  w1: { env: { MODE: 'home' }, ref: 'w1', label: 'W1 home, 100 tenants' },
+  w1s: { env: { MODE: 'home', TENANT: 't001' }, ref: 'w1s', label: 'W1 home, single tenant' },
+  w2: { env: { MODE: 'post' }, ref: 'w2', label: 'W2 post, 100 tenants' },
+  w2s: { env: { MODE: 'post', TENANT: 't001' }, ref: 'w2s', label: 'W2 post, single tenant' },
+  w1b: { env: { MODE: 'home', COOKIE: 'seen=1' }, ref: 'w1', label: 'W1 home, 100 tenants, returning browser' },
+  w2b: { env: { MODE: 'post', COOKIE: 'seen=1' }, ref: 'w2', label: 'W2 post, 100 tenants, returning browser' },
+  w1d: { env: { MODE: 'home' }, ref: 'w1', dynamic: true, label: 'W1 home, 100 tenants, dynamic (page cache off)' },
+  w2d: { env: { MODE: 'post' }, ref: 'w2', dynamic: true, label: 'W2 post, 100 tenants, dynamic (page cache off)' },
 }
+const TARGETS = {
+  cached: { xRef: 15, p99OfRef: 0.2, ofBare: 0.5 },
+  dynamic: { xRef: 2.5, ofBare: 0.7 },
+}
+const bareKey = (run) => `${run.env.MODE}${run.env.TENANT ? `-${run.env.TENANT}` : ''}`
 
 const log = (message) => console.log(`[bench] ${message}`)
 class BenchError extends Error {}
@@ -140,6 +158,11 @@ async function startDatabase() {
     DB_POOL_MAX: String(opt.pool),
     WEB_CONCURRENCY: String(opt.workers),
     BLOG_POSTS_PER_PAGE: String(opt.perPage),
+    // The load generator is one client address: per-address and per-blog rate limits
+    // would refuse it, not measure the server. They still run (and cost) on every miss.
+    MISS_LIMIT_PER_IP: '100000000',
+    MISS_LIMIT_PER_TENANT: '100000000',
+    PAGE_CACHE: opt.pageCache,
     ...toEnv(settings, settings.connectionString ? undefined : database),
   }
   if (settings.connectionString) env.DATABASE_URL = toEnv(settings, database).DATABASE_URL
@@ -289,10 +312,24 @@ async function startServer(kind, { workers = opt.workers, nodeArgs = [], extraEn
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: kind === 'bare' ? root : build,
     env: { ...env, PORT: String(port), WEB_CONCURRENCY: String(workers), ...(opt.nodeOptions ? { NODE_OPTIONS: opt.nodeOptions } : {}), ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   })
   children.add(child)
+  // PAGE_CACHE_STATS lines (the app prints them on SIGUSR2) are kept; the rest passes on.
+  const stats = {}
+  let pending = ''
+  child.stdout.on('data', (chunk) => {
+    pending += chunk
+    const lines = pending.split('\n')
+    pending = lines.pop()
+    for (const line of lines) {
+      if (line.startsWith('PAGE_CACHE_STATS ')) {
+        const entry = JSON.parse(line.slice(17))
+        stats[entry.pid] = entry
+      } else process.stdout.write(`${line}\n`)
+    }
+  })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const deadline = Date.now() + 30_000
   for (;;) {
@@ -322,6 +359,13 @@ async function startServer(kind, { workers = opt.workers, nodeArgs = [], extraEn
     signal(sig) {
       for (const pid of treeOf(child.pid)) if (pid !== child.pid || workers === 0) process.kill(pid, sig)
     },
+    cacheStats: kind === 'app'
+      ? async () => {
+          for (const pid of treeOf(child.pid)) if (pid !== child.pid || workers === 0) process.kill(pid, 'SIGUSR2')
+          await sleep(300)
+          return JSON.parse(JSON.stringify(stats))
+        }
+      : null,
   }
 }
 
@@ -371,7 +415,7 @@ async function autocannonRun(port, runEnv, seconds, { connections = opt.connecti
  * One measured run: warm-up, then the run while sampling memory of the server tree once a
  * second and accounting CPU of server, PostgreSQL, the load generator and everything else.
  */
-async function measure(server, runName, runEnv = RUNS[runName], { duration = opt.duration, warmup = opt.warmup, sample } = {}) {
+async function measure(server, runEnv, { duration = opt.duration, warmup = opt.warmup, sample } = {}) {
   const load = opt.tool === 'wrk' ? wrk : autocannonRun
   if (warmup > 0) await load(server.port, runEnv, warmup)
   const serverPids = treeOf(server.pid)
@@ -403,72 +447,140 @@ async function measure(server, runName, runEnv = RUNS[runName], { duration = opt
   return { ...r, memory: memory ?? memoryOf(treeOf(server.pid)), peakRssMb: peakRss, cpu, samples }
 }
 
-async function measureRepeated(server, runName) {
+async function measureRepeated(server, name, runEnv) {
   const runs = []
   for (let k = 0; k < opt.repeat; k++) {
-    const r = await measure(server, runName)
-    log(`  ${server.kind} ${runName} #${k + 1}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, RSS ${r.memory.rssMb} MB, CPU/req server ${r.cpu.serverMsPerReq} ms pg ${r.cpu.postgresMsPerReq} ms, CPU outside ${r.cpu.outsideS} s${r.cpu.clean ? '' : ' (NOT CLEAN)'}`)
+    const before = server.cacheStats ? await server.cacheStats() : null
+    const r = await measure(server, runEnv)
+    if (before) r.pageCache = hitRates(before, await server.cacheStats())
+    log(`  ${server.kind} ${name} #${k + 1}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, RSS ${r.memory.rssMb} MB, CPU/req server ${r.cpu.serverMsPerReq} ms pg ${r.cpu.postgresMsPerReq} ms, CPU outside ${r.cpu.outsideS} s${r.cpu.clean ? '' : ' (NOT CLEAN)'}${r.pageCache ? `, page cache hits ${r.pageCache.perWorker.join('/')} %` : ''}`)
     runs.push(r)
   }
   const sorted = [...runs].sort((a, b) => a.rps - b.rps)
   return { median: sorted[Math.floor(sorted.length / 2)], runs }
 }
 
-// ---------------------------------------------------------------------------- commands
-async function cmdLoad(database) {
-  if (opt.setup) await setupWorkload(database, opt.tenants)
-  const runNames = opt.runs.split(',')
-  const app = await startServer('app')
-  log(`app: build/bin/cluster.js, ${opt.workers} workers, DB_POOL_MAX ${opt.pool} each`)
-  const check = await checkResponses({ port: app.port, tenants: opt.tenants, perPage: 20 })
-  results.check = check
-  if (!check.ok) {
-    console.log(`[bench] correctness check FAILED (${check.failures.length} shown):\n  ${check.failures.join('\n  ')}`)
-    if (!opt.ignoreCheck) {
-      await app.stop()
-      die('fix the app or pass --ignore-check to time it anyway (the figures then are not comparable)')
-    }
-  } else log(`correctness check OK (${check.checked} requests)`)
-  results.app = {}
-  for (const name of runNames) results.app[name] = await measureRepeated(app, name)
-  await app.stop()
-
-  if (!opt.skipBare) {
-    const bare = await startServer('bare', { extraEnv: { BARE_SQL: opt.bareSql } })
-    const bareCheck = await checkResponses({ port: bare.port, tenants: opt.tenants, perPage: 20 })
-    results.bareCheck = bareCheck
-    if (!bareCheck.ok) log(`bare server check failed: ${bareCheck.failures.slice(0, 3).join('; ')}`)
-    results.bare = {}
-    for (const name of runNames) results.bare[name] = await measureRepeated(bare, name)
-    await bare.stop()
-  }
-  printLoadTable(runNames)
+/*
+ * Hit rate of each worker's page cache over a run, from its PAGE_CACHE_STATS before and
+ * after (the app prints them on SIGUSR2).
+ */
+function hitRates(before, after) {
+  const perWorker = Object.keys(after).map((pid) => {
+    const hits = after[pid].hits - (before[pid]?.hits ?? 0)
+    const misses = after[pid].misses - (before[pid]?.misses ?? 0)
+    return hits + misses ? Math.round((1000 * hits) / (hits + misses)) / 10 : 0
+  })
+  return { perWorker, entries: Object.values(after).map((s) => s.entries), bytesMb: Object.values(after).map((s) => round1(s.bytes / 1048576)) }
 }
 
-function printLoadTable(runNames) {
-  const rows = []
-  for (const name of runNames) {
-    const ref = REFERENCE[name]
-    for (const kind of ['app', 'bare']) {
-      const r = results[kind]?.[name]?.median
-      if (!r) continue
-      const bare = results.bare?.[name]?.median
-      rows.push({
-        run: `${ref.label} [${kind}]`,
-        'req/s': r.rps.toFixed(0), 'p50 ms': r.p50.toFixed(1), 'p99 ms': r.p99.toFixed(1),
-        'non-2xx': r.non2xx, 'sock err': r.socketErrors, 'RSS MB': r.memory.rssMb, 'PSS MB': r.memory.pssMb,
-        'x ref req/s': (r.rps / ref.rps).toFixed(2), 'p99/ref': (r.p99 / ref.p99).toFixed(3),
-        'of bare': kind === 'app' && bare ? `${((100 * r.rps) / bare.rps).toFixed(0)}%` : '',
-        'cpu srv/pg/gen/other s': `${r.cpu.serverS}/${r.cpu.postgresS}/${r.cpu.loadGenS}/${r.cpu.outsideS}${r.cpu.clean ? '' : '!'}`,
-        'cpu ms/req srv/pg': `${r.cpu.serverMsPerReq}/${r.cpu.postgresMsPerReq}`,
-      })
+/*
+ * Every URL a run will ask for, requested twice on fresh connections (the cluster hands
+ * connections to its workers in turn), so each worker's page cache is warm: the steady
+ * state of a site, whose pages stay cached until a write drops them.
+ */
+async function warmPass(server, runEnv) {
+  const tenants = runEnv.TENANT ? [runEnv.TENANT] : Array.from({ length: Number(runEnv.TENANTS ?? opt.tenants) }, (_, k) => tenantSlug(k + 1))
+  const published = Array.from({ length: 50 }, (_, k) => k + 1).filter((i) => i % 5 !== 0)
+  const targets = runEnv.MODE === 'home'
+    ? tenants.map((t) => [`${t}.localhost`, '/'])
+    : tenants.flatMap((t) => published.map((i) => [`${t}.localhost`, `/posts/post-${i}`]))
+  let next = 0
+  const started = performance.now()
+  const worker = async () => {
+    while (next < targets.length * Math.max(1, server.workers)) {
+      const [host, path] = targets[next++ % targets.length]
+      await get(server.port, host, path)
     }
   }
-  console.log(`\nW1/W2 (${opt.tool} -t${opt.threads} -c${opt.connections} -d${opt.duration}s, warm-up ${opt.warmup}s, median of ${opt.repeat}; ` +
-    `${opt.workers} worker processes x DB_POOL_MAX ${opt.pool}; ${results.machine.cpus} cores shared by server, PostgreSQL and ${opt.tool})`)
+  await Promise.all(Array.from({ length: 8 }, worker))
+  log(`  warm pass: ${targets.length} URLs x ${Math.max(1, server.workers)} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+}
+
+async function cmdLoad(database) {
+  if (opt.setup) await setupWorkload(database, opt.tenants)
+  const names = opt.runs.split(',')
+  for (const name of names) if (!RUNS[name]) die(`unknown run ${name}; one of ${Object.keys(RUNS).join(', ')}`)
+  const cached = names.filter((name) => !RUNS[name].dynamic)
+  const dynamic = names.filter((name) => RUNS[name].dynamic)
+  results.app = {}
+  results.bare = {}
+
+  for (const [group, extraEnv] of [[cached, {}], [dynamic, { PAGE_CACHE: 'off' }]]) {
+    if (!group.length) continue
+    const app = await startServer('app', { extraEnv })
+    log(`app: build/bin/cluster.js, ${opt.workers} workers, DB_POOL_MAX ${opt.pool} each${extraEnv.PAGE_CACHE ? ', PAGE_CACHE=off' : ''}`)
+    if (!results.check) {
+      results.check = await checkResponses({ port: app.port, tenants: opt.tenants, perPage: 20 })
+      if (!results.check.ok) {
+        console.log(`[bench] correctness check FAILED (${results.check.failures.length} shown):\n  ${results.check.failures.join('\n  ')}`)
+        if (!opt.ignoreCheck) {
+          await app.stop()
+          die('fix the app or pass --ignore-check to time it anyway (the figures then are not comparable)')
+        }
+      } else log(`correctness check OK (${results.check.checked} requests)`)
+    }
+    for (const name of group) {
+      if (opt.warmPass && !RUNS[name].dynamic) await warmPass(app, RUNS[name].env)
+      results.app[name] = await measureRepeated(app, name, RUNS[name].env)
+    }
+    await app.stop()
+  }
+
+  if (!opt.skipBare) {
+    for (const [mode, group] of [['memory', cached], ['sql', dynamic]]) {
+      const keys = [...new Set(group.map((name) => bareKey(RUNS[name])))]
+      if (!keys.length) continue
+      const bare = await startServer('bare', { extraEnv: { BARE_SQL: opt.bareSql, BARE_MODE: mode } })
+      for (const key of keys) {
+        const runEnv = RUNS[group.find((name) => bareKey(RUNS[name]) === key)].env
+        const { COOKIE, ...env } = runEnv
+        if (mode === 'memory') await warmPass(bare, env)
+        results.bare[`${mode}:${key}`] = await measureRepeated(bare, `${mode} ${key}`, env)
+      }
+      await bare.stop()
+    }
+  }
+  printLoadTable(names)
+}
+
+function printLoadTable(names) {
+  const rows = []
+  const verdicts = []
+  for (const name of names) {
+    const run = RUNS[name]
+    const r = results.app[name]?.median
+    if (!r) continue
+    const ref = REFERENCE[run.ref]
+    const bare = results.bare[`${run.dynamic ? 'sql' : 'memory'}:${bareKey(run)}`]?.median
+    const target = run.dynamic ? TARGETS.dynamic : TARGETS.cached
+    const xRef = r.rps / ref.rps
+    const p99OfRef = r.p99 / ref.p99
+    const ofBare = bare ? r.rps / bare.rps : null
+    rows.push({
+      run: run.label,
+      'req/s': r.rps.toFixed(0), 'p50 ms': r.p50.toFixed(1), 'p99 ms': r.p99.toFixed(1), 'non-2xx': r.non2xx,
+      'RSS MB': r.memory.rssMb, 'x ref': xRef.toFixed(2), 'p99/ref': p99OfRef.toFixed(3),
+      'bare req/s': bare ? `${bare.rps.toFixed(0)} (${run.dynamic ? 'SQL' : 'Map'})` : '',
+      'of bare': ofBare === null ? '' : `${(100 * ofBare).toFixed(0)}%`,
+      'hits/worker %': r.pageCache ? r.pageCache.perWorker.join('/') : '',
+      'cpu ms/req srv/pg': `${r.cpu.serverMsPerReq}/${r.cpu.postgresMsPerReq}${r.cpu.clean ? '' : '!'}`,
+    })
+    const misses = []
+    if (xRef < target.xRef) misses.push(`${xRef.toFixed(1)}x ref < ${target.xRef}x`)
+    if (target.p99OfRef && p99OfRef > target.p99OfRef) misses.push(`p99 ${p99OfRef.toFixed(2)} of ref > ${target.p99OfRef}`)
+    if (ofBare !== null && ofBare < target.ofBare) misses.push(`${(100 * ofBare).toFixed(0)}% of bare < ${100 * target.ofBare}%`)
+    verdicts.push(`  ${run.label}: ${misses.length ? `MISSED (${misses.join('; ')})` : 'met'}`)
+  }
+  console.log(`\nW1/W2 (${opt.tool} -t${opt.threads} -c${opt.connections} -d${opt.duration}s, warm-up ${opt.warmup}s${opt.warmPass ? ' + warm pass' : ''}, median of ${opt.repeat}; ` +
+    `${opt.workers} worker processes x DB_POOL_MAX ${opt.pool}; ${results.machine.cpus} cores shared by server, PostgreSQL and ${opt.tool}; reference = WORKLOAD.md §6)`)
   console.table(rows)
-  console.log('targets: req/s >= 6x reference, p99 <= 0.2 x reference, app >= 60% of bare, server RSS <= 200 MB; "!" = other processes used >= 0.5 CPU-s (run not clean)')
+  console.log(`targets (issue 10): cached and returning-browser runs >= ${TARGETS.cached.xRef}x reference, p99 <= ${TARGETS.cached.p99OfRef} x reference, >= ${100 * TARGETS.cached.ofBare}% of the bare Map server; ` +
+    `dynamic runs >= ${TARGETS.dynamic.xRef}x reference, >= ${100 * TARGETS.dynamic.ofBare}% of the bare SQL server; server RSS <= 250 MB; "!" = run not clean`)
+  console.log(verdicts.join('\n'))
+  const peak = Math.max(...names.map((name) => results.app[name]?.median.memory.rssMb ?? 0))
+  console.log(`  server RSS (primary + workers) at the end of the runs: up to ${peak} MB: ${peak <= 250 ? 'met' : 'MISSED'} (<= 250 MB)`)
   results.table = rows
+  results.verdicts = verdicts
 }
 
 async function writeMigration(dir, name, column) {
@@ -572,39 +684,110 @@ async function cmdScale(database) {
     results.scalePostsMs = Math.round(await loadPosts(101, target))
     await vacuumAnalyze()
   }
-  const app = await startServer('app')
-  const check = await checkResponses({ port: app.port, tenants: 20, perPage: 20 })
-  if (!check.ok) log(`check failed (first 20 tenants): ${check.failures.slice(0, 3).join('; ')}`)
   const poolTotal = opt.workers * opt.pool
   const sampler = new pg.Client({ ...pgConfig(), application_name: 'echoblogs-bench' })
   await sampler.connect()
   const counts = []
   const poll = setInterval(async () => {
     try {
-      const { rows } = await sampler.query(`select count(*)::int as n, count(*) filter (where state = 'active')::int as active from pg_stat_activity where application_name = 'echoblogs'`)
-      counts.push(rows[0])
+      const { rows } = await sampler.query(`select count(*)::int as n from pg_stat_activity where application_name = 'echoblogs'`)
+      counts.push(rows[0].n)
     } catch {}
   }, 250)
-  const r100 = await measure(app, 'w1', { MODE: 'home', TENANTS: '100' })
-  const at100 = counts.splice(0)
-  const rAll = await measure(app, 'w1', { MODE: 'home', TENANTS: String(target) })
-  const atAll = counts.splice(0)
+  const backendMemory = () => backendPrivateMemoryMb(sampler)
+  const home = (tenants) => ({ MODE: 'home', TENANTS: String(tenants) })
+  const warmFor = async (server, seconds) => {
+    log(`  warming over ${target} hosts for ${seconds} s`)
+    await (opt.tool === 'wrk' ? wrk : autocannonRun)(server.port, home(target), seconds)
+  }
+  results.scale = { tenants: target, poolTotal, warmupS: opt.scaleWarmup, minutes: opt.scaleMinutes }
+
+  // Cached: each worker's page cache holds every home page of `target` blogs.
+  const cachedApp = await startServer('app')
+  const check = await checkResponses({ port: cachedApp.port, tenants: 20, perPage: 20 })
+  if (!check.ok) log(`check failed (first 20 tenants): ${check.failures.slice(0, 3).join('; ')}`)
+  await warmPass(cachedApp, home(100))
+  const c100 = await measureRepeated(cachedApp, 'cached W1 over 100', home(100))
+  await warmFor(cachedApp, opt.scaleWarmup)
+  const cAll = await measureRepeated(cachedApp, `cached W1 over ${target}`, home(target))
+  await cachedApp.stop()
+
+  // Dynamic: every request renders; backends see every tenant's tables over time.
+  const memoryAtStart = await backendMemory()
+  const dynamicApp = await startServer('app', { extraEnv: { PAGE_CACHE: 'off' } })
+  const started = performance.now()
+  const d100 = await measureRepeated(dynamicApp, 'dynamic W1 over 100', home(100))
+  counts.splice(0)
+  await warmFor(dynamicApp, opt.scaleWarmup)
+  const dAll = await measureRepeated(dynamicApp, `dynamic W1 over ${target}`, home(target))
+  const memorySamples = [{ minute: round1((performance.now() - started) / 60_000), mb: await backendMemory() }]
+  while (performance.now() - started < opt.scaleMinutes * 60_000) {
+    const seconds = Math.min(60, Math.ceil((opt.scaleMinutes * 60_000 - (performance.now() - started)) / 1000))
+    await (opt.tool === 'wrk' ? wrk : autocannonRun)(dynamicApp.port, home(target), seconds)
+    memorySamples.push({ minute: round1((performance.now() - started) / 60_000), mb: await backendMemory() })
+    log(`  backends' private memory after ${memorySamples.at(-1).minute} min: ${memorySamples.at(-1).mb} MB`)
+  }
+  const dLast = await measure(dynamicApp, home(target), { warmup: 0 })
+  await dynamicApp.stop()
   clearInterval(poll)
   await sampler.end()
-  await app.stop()
-  const maxOf = (xs) => Math.max(0, ...xs.map((x) => x.n))
-  results.scale = {
-    tenants: target, poolTotal,
-    w1_100: { rps: r100.rps, p50: r100.p50, p99: r100.p99, non2xx: r100.non2xx, maxBackends: maxOf(at100), rssMb: r100.memory.rssMb, cpu: r100.cpu },
-    w1_all: { rps: rAll.rps, p50: rAll.p50, p99: rAll.p99, non2xx: rAll.non2xx, maxBackends: maxOf(atAll), rssMb: rAll.memory.rssMb, cpu: rAll.cpu },
-  }
+
+  const maxBackends = Math.max(0, ...counts)
+  const summary = (run) => ({ rps: run.rps, p50: run.p50, p99: run.p99, non2xx: run.non2xx, rssMb: run.memory.rssMb, cpu: run.cpu, pageCache: run.pageCache })
+  Object.assign(results.scale, {
+    cached100: summary(c100.median), cachedAll: summary(cAll.median),
+    dynamic100: summary(d100.median), dynamicAll: summary(dAll.median), dynamicAfterMinutes: summary(dLast),
+    backendMemoryMb: { atStart: memoryAtStart, samples: memorySamples }, maxBackends,
+  })
+  const ref = REFERENCE_AT_SCALE
+  const row = (label, r, base) => ({
+    run: label, 'req/s': r.rps.toFixed(0), p99: r.p99, 'non-2xx': r.non2xx, 'RSS MB': r.memory.rssMb,
+    'of 100-tenant figure': base ? `${((100 * r.rps) / base.rps).toFixed(0)}%` : '',
+    'x ref at 10,000': (r.rps / ref.rps).toFixed(2),
+    'cpu ms/req srv/pg': `${r.cpu.serverMsPerReq}/${r.cpu.postgresMsPerReq}`,
+    'hits/worker %': r.pageCache ? r.pageCache.perWorker.join('/') : '',
+  })
+  console.log(`\nW1 rotating over 100 and ${target} hosts (${opt.duration} s runs, ${opt.scaleWarmup} s of warming over ${target} hosts first; reference at 10,000: ${ref.rps} req/s, ${ref.source})`)
   console.table([
-    { run: 'W1 rotating over 100', ...pick(results.scale.w1_100) },
-    { run: `W1 rotating over ${target}`, ...pick(results.scale.w1_all) },
+    row('cached, 100 hosts', c100.median),
+    row(`cached, ${target} hosts`, cAll.median, c100.median),
+    row('dynamic, 100 hosts', d100.median),
+    row(`dynamic, ${target} hosts`, dAll.median, d100.median),
+    row(`dynamic, ${target} hosts after ${opt.scaleMinutes} min`, dLast, d100.median),
   ])
-  console.log(`ratio ${target}/100 tenants: ${(rAll.rps / r100.rps).toFixed(3)} (target >= 0.9); backends in pg_stat_activity (application_name = echoblogs; the LISTEN connections are echoblogs-listener) max ${maxOf(atAll)} vs pool total ${poolTotal}`)
+  const verdict = (ok) => (ok ? 'met' : 'MISSED')
+  const lastMb = memorySamples.at(-1).mb
+  const cpuRatio = dAll.median.cpu.serverMsPerReq / d100.median.cpu.serverMsPerReq
+  console.log([
+    `  cached at ${target} >= 90% of its 100-host figure: ${verdict(cAll.median.rps >= 0.9 * c100.median.rps)}; >= 15x reference: ${verdict(cAll.median.rps >= 15 * ref.rps)}`,
+    `  dynamic at ${target} >= 70% of its 100-host figure: ${verdict(dAll.median.rps >= 0.7 * d100.median.rps)}; >= 2.5x reference: ${verdict(dAll.median.rps >= 2.5 * ref.rps)}`,
+    `  server CPU per request at ${target} hosts within 1.5x of 100 hosts (dynamic): ${cpuRatio.toFixed(2)}x, ${verdict(cpuRatio <= 1.5)}`,
+    `  PostgreSQL backends' private memory: ${memoryAtStart} MB at start, ${lastMb} MB after ${memorySamples.at(-1).minute} min: ${verdict(lastMb <= 2048)} (<= 2 GB)`,
+    `  backend connections (application_name echoblogs): max ${maxBackends} vs pool total ${poolTotal}: ${verdict(maxBackends <= poolTotal)}`,
+  ].join('\n'))
 }
-const pick = (r) => ({ 'req/s': r.rps.toFixed(0), p50: r.p50, p99: r.p99, 'non-2xx': r.non2xx, 'max backends': r.maxBackends, 'RSS MB': r.rssMb })
+
+/*
+ * The reference's W1 over 10,000 hosts, as measured beside the app (issue 10).
+ */
+const REFERENCE_AT_SCALE = { rps: 216, source: 'issue 10: 208-224 req/s in 20 s runs' }
+
+/*
+ * Sum of the private memory (Private_Clean + Private_Dirty of smaps_rollup) of the app's
+ * PostgreSQL backends: what they keep for themselves, catalog caches included, without
+ * the shared buffers every backend maps.
+ */
+async function backendPrivateMemoryMb(client) {
+  const { rows } = await client.query(`select pid from pg_stat_activity where application_name = 'echoblogs'`)
+  let kb = 0
+  for (const { pid } of rows) {
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      kb += Number(/Private_Clean:\s+(\d+)/.exec(rollup)?.[1] ?? 0) + Number(/Private_Dirty:\s+(\d+)/.exec(rollup)?.[1] ?? 0)
+    } catch {}
+  }
+  return round1(kb / 1024)
+}
 
 async function cmdSql(database) {
   if (opt.setup && !(await tenantCount().catch(() => 0))) await setupWorkload(database, 100)

@@ -1,8 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import pg from 'pg'
 import { TenantNotFoundError } from '#tenancy/errors'
-import { quoteSchema } from '#tenancy/schema_name'
-import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
+import { MIGRATIONS_TABLE, type MigrationTarget, type TenantMigrator } from '#tenancy/tenant_migrator'
 
 /*
  * Advisory-lock namespace for per-tenant migration locks; the second key is the tenant id.
@@ -34,7 +32,6 @@ export interface TenantMigrationStatus {
   pending: string[]
   /* Applied here but absent from the migration files: code and database disagree. */
   unknown: string[]
-  missingTable: boolean
 }
 
 /*
@@ -65,11 +62,9 @@ export class MigrationFanOut {
   async migrate(options: FanOutOptions) {
     const statuses = await this.status(options.schemas)
     const behind = new Set(
-      statuses.filter((entry) => entry.pending.length || entry.missingTable).map((entry) => entry.schemaName)
+      statuses.filter((entry) => entry.pending.length).map((entry) => entry.schemaName)
     )
-    return this.#each(options, statuses, behind, (trx, schemaName) =>
-      this.migrator.up(trx, schemaName, options.dryRun)
-    )
+    return this.#each(options, statuses, behind, (trx, tenant) => this.migrator.up(trx, tenant, options.dryRun))
   }
 
   async rollback(options: FanOutOptions) {
@@ -77,45 +72,32 @@ export class MigrationFanOut {
     const withHistory = new Set(
       statuses.filter((entry) => entry.applied.length).map((entry) => entry.schemaName)
     )
-    return this.#each(options, statuses, withHistory, (trx, schemaName) =>
-      this.migrator.down(trx, schemaName, options.toBatch, options.dryRun)
+    return this.#each(options, statuses, withHistory, (trx, tenant) =>
+      this.migrator.down(trx, tenant, options.toBatch, options.dryRun)
     )
   }
 
   /*
-   * Reads every schema's migration state in two queries, whatever the tenant count.
+   * Reads every tenant's migration state in two queries, whatever the tenant count.
    */
   async status(schemas?: string[]): Promise<TenantMigrationStatus[]> {
     const tenants = await this.targets(schemas)
     const names = await this.migrator.names()
     if (tenants.length === 0) return []
 
-    const { rows: tables } = await db.rawQuery(
-      `select table_schema from information_schema.tables
-        where table_name = ? and table_schema = any(?)`,
-      [MIGRATIONS_TABLE, tenants.map((tenant) => tenant.schemaName)]
+    const { rows } = await db.rawQuery(
+      `select tenant_id, name from ${MIGRATIONS_TABLE} where tenant_id = any(?) order by tenant_id, id`,
+      [tenants.map((tenant) => tenant.id)]
     )
-    const withTable = new Set<string>(tables.map((row: any) => row.table_schema))
-    const applied = new Map<string, string[]>()
-    const present = tenants.filter((tenant) => withTable.has(tenant.schemaName))
-    if (present.length) {
-      const union = present
-        .map(
-          (tenant) =>
-            `select ${pg.escapeLiteral(tenant.schemaName)} as schema_name, name, id
-               from ${quoteSchema(tenant.schemaName)}.${MIGRATIONS_TABLE}`
-        )
-        .join(' union all ')
-      const { rows } = await db.rawQuery(`${union} order by schema_name, id`)
-      for (const row of rows) {
-        const list = applied.get(row.schema_name) ?? []
-        list.push(row.name)
-        applied.set(row.schema_name, list)
-      }
+    const applied = new Map<number, string[]>()
+    for (const row of rows as { tenant_id: number; name: string }[]) {
+      const list = applied.get(row.tenant_id) ?? []
+      list.push(row.name)
+      applied.set(row.tenant_id, list)
     }
 
     return tenants.map((tenant) => {
-      const done = applied.get(tenant.schemaName) ?? []
+      const done = applied.get(tenant.id) ?? []
       const doneSet = new Set(done)
       return {
         tenantId: tenant.id,
@@ -123,7 +105,6 @@ export class MigrationFanOut {
         applied: done,
         pending: names.filter((name) => !doneSet.has(name)),
         unknown: done.filter((name) => !names.includes(name)),
-        missingTable: !withTable.has(tenant.schemaName),
       }
     })
   }
@@ -132,7 +113,7 @@ export class MigrationFanOut {
     options: FanOutOptions,
     statuses: TenantMigrationStatus[],
     needsWork: Set<string>,
-    work: (trx: any, schemaName: string) => Promise<{ migrations: string[]; sql: string[] }>
+    work: (trx: any, tenant: MigrationTarget) => Promise<{ migrations: string[]; sql: string[] }>
   ): Promise<TenantRunResult[]> {
     const results: TenantRunResult[] = []
     const report = (result: TenantRunResult) => {
@@ -158,7 +139,7 @@ export class MigrationFanOut {
   async #one(
     tenant: { id: number; schemaName: string },
     dryRun: boolean,
-    work: (trx: any, schemaName: string) => Promise<{ migrations: string[]; sql: string[] }>
+    work: (trx: any, tenant: MigrationTarget) => Promise<{ migrations: string[]; sql: string[] }>
   ): Promise<TenantRunResult> {
     const started = performance.now()
     const trx = await db.transaction()
@@ -167,7 +148,7 @@ export class MigrationFanOut {
         `select set_config('lock_timeout', ?, true), pg_advisory_xact_lock(?, ?)`,
         [`${this.lockTimeoutMs}ms`, MIGRATION_LOCK_NAMESPACE, tenant.id]
       )
-      const outcome = await work(trx, tenant.schemaName)
+      const outcome = await work(trx, tenant)
       if (dryRun) await trx.rollback()
       else await trx.commit()
       return {

@@ -1,7 +1,6 @@
 import pg from 'pg'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { quoteSchema } from '#tenancy/schema_name'
-import { MIGRATIONS_TABLE } from '#tenancy/tenant_migrator'
 
 export interface CopyOptions {
   withData: boolean
@@ -86,7 +85,7 @@ export async function copySchema(
   let rowsCopied = 0
   const copied = new Set<string>()
   for (const table of tables) {
-    if (!options.withData && table !== MIGRATIONS_TABLE) continue
+    if (!options.withData) continue
     const result = await trx.rawQuery(
       `insert into ${to}.${ident(table)} overriding system value select * from ${from}.${ident(table)}`
     )

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { quoteSchema } from '#tenancy/schema_name'
 import type { MigrationFanOut } from '#tenancy/migration_fan_out'
-import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
+import type { TenantMigrator } from '#tenancy/tenant_migrator'
 
 export type FindingKind =
   | 'missing-schema'
@@ -45,11 +45,12 @@ export class TenantDoctor {
     const existing = new Set<string>(
       (await db.rawQuery('select nspname from pg_namespace')).rows.map((row: any) => row.nspname)
     )
+    const reference = await this.#reference()
     const looksLikeTenant: string[] = (
       await db.rawQuery(
-        `select table_schema from information_schema.tables
-          where table_name = ? and table_schema not in ('public', ?)`,
-        [MIGRATIONS_TABLE, REFERENCE_SCHEMA]
+        `select distinct table_schema from information_schema.tables
+          where table_name = any(?) and table_schema not in ('public', 'information_schema', ?)`,
+        [reference.tables, REFERENCE_SCHEMA]
       )
     ).rows.map((row: any) => row.table_schema)
 
@@ -68,7 +69,7 @@ export class TenantDoctor {
       findings.push({
         kind: 'orphan-schema',
         subject: schema,
-        detail: 'schema has tenant migrations but no tenant row',
+        detail: 'schema has the tables of a tenant but no tenant row',
         fixable: false,
         advice: `inspect it; drop it with: drop schema "${schema}" cascade`,
       })
@@ -118,7 +119,7 @@ export class TenantDoctor {
         current.push(status.schemaName)
       }
     }
-    findings.push(...(await this.#drift(current)))
+    findings.push(...(await this.#drift(current, reference.shape)))
     return findings
   }
 
@@ -162,18 +163,28 @@ export class TenantDoctor {
   }
 
   /*
-   * Compares each up-to-date tenant schema with a reference built by running every tenant
-   * migration in a scratch schema (rolled back afterwards).
+   * What a tenant schema should look like: every tenant migration run in a scratch schema
+   * (rolled back afterwards), its tables and its shape.
    */
-  async #drift(schemas: string[]): Promise<Finding[]> {
-    if (schemas.length === 0) return []
-    const reference = await db.transaction(async (trx) => {
+  async #reference(): Promise<{ tables: string[]; shape: Set<string> }> {
+    return db.transaction(async (trx) => {
       await trx.rawQuery(`create schema ${quoteSchema(REFERENCE_SCHEMA)}`)
-      await this.migrator.up(trx, REFERENCE_SCHEMA)
-      const shape = await structureOf(trx, [REFERENCE_SCHEMA])
+      await this.migrator.up(trx, { id: null, schemaName: REFERENCE_SCHEMA })
+      const shape = (await structureOf(trx, [REFERENCE_SCHEMA])).get(REFERENCE_SCHEMA) ?? new Set<string>()
+      const { rows } = await trx.rawQuery(
+        'select table_name from information_schema.tables where table_schema = ?',
+        [REFERENCE_SCHEMA]
+      )
       await trx.rollback()
-      return shape.get(REFERENCE_SCHEMA) ?? new Set<string>()
+      return { tables: rows.map((row: any) => row.table_name), shape }
     })
+  }
+
+  /*
+   * Compares each up-to-date tenant schema with the reference.
+   */
+  async #drift(schemas: string[], reference: Set<string>): Promise<Finding[]> {
+    if (schemas.length === 0) return []
     const shapes = await structureOf(db.connection(), schemas)
     const findings: Finding[] = []
     for (const schema of schemas) {

@@ -12,7 +12,7 @@ import {
 import { assertValidDomain } from '#tenancy/host'
 import { copySchema } from '#tenancy/schema_copier'
 import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
-import type { TenantMigrator } from '#tenancy/tenant_migrator'
+import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
 import type { TenancyChange } from '#tenancy/tenant_resolver'
 
 export interface CreateTenantInput {
@@ -70,8 +70,7 @@ export class TenantLifecycle {
     const domain = this.#domainFor(input.schemaName, input.domain)
 
     const create = async (trx: TransactionClientContract) => {
-      await this.migrator.install(trx, input.schemaName)
-      return this.#register(trx, domain, {
+      const tenant = await this.#register(trx, domain, {
         name: input.name,
         tagline: input.tagline ?? null,
         schemaName: input.schemaName,
@@ -79,6 +78,8 @@ export class TenantLifecycle {
         onTrial: true,
         paidUntil: DateTime.now().plus({ days: input.trialDays ?? 30 }).startOf('day'),
       })
+      await this.migrator.install(trx, { id: tenant.id, schemaName: input.schemaName })
+      return tenant
     }
     return this.#atomically(outer, input.schemaName, domain, create)
   }
@@ -95,7 +96,7 @@ export class TenantLifecycle {
       const source = await this.#lockTenant(trx, sourceSchema)
       await trx.rawQuery(`create schema ${quoteSchema(input.schemaName)}`)
       await copySchema(trx, sourceSchema, input.schemaName, { withData: input.withData })
-      return this.#register(trx, domain, {
+      const clone = await this.#register(trx, domain, {
         name: input.name ?? source.name,
         tagline: source.tagline,
         schemaName: input.schemaName,
@@ -103,6 +104,12 @@ export class TenantLifecycle {
         onTrial: source.onTrial,
         paidUntil: source.paidUntil,
       })
+      await trx.rawQuery(
+        `insert into ${MIGRATIONS_TABLE} (tenant_id, name, batch, migrated_at)
+         select ?, name, batch, migrated_at from ${MIGRATIONS_TABLE} where tenant_id = ? order by id`,
+        [clone.id, source.id]
+      )
+      return clone
     })
   }
 

@@ -9,14 +9,11 @@ import { TenantMigrationError } from '#tenancy/errors'
 import { quoteSchema } from '#tenancy/schema_name'
 import { applySchema } from '#tenancy/tenant_scope'
 
-export const MIGRATIONS_TABLE = 'schema_migrations'
-
-const MIGRATIONS_TABLE_DDL = `create table if not exists ${MIGRATIONS_TABLE} (
-  id serial primary key,
-  name varchar(255) not null unique,
-  batch integer not null,
-  migrated_at timestamptz not null default now()
-)`
+/*
+ * Which tenant migrations each tenant has applied: one public table for every tenant
+ * (database/migrations/0009), so a tenant schema holds only its own tables.
+ */
+export const MIGRATIONS_TABLE = 'public.tenant_migrations'
 
 type SchemaClass = new (db: TransactionClientContract, file: string, dryRun?: boolean) => BaseSchema
 type DeferredStep = (client: TransactionClientContract) => Promise<unknown>
@@ -27,6 +24,14 @@ export interface MigrationFile {
   path: string
 }
 
+/*
+ * Whose migrations: a tenant's, or (id null) a scratch schema nobody keeps books for.
+ */
+export interface MigrationTarget {
+  id: number | null
+  schemaName: string
+}
+
 export interface MigrationOutcome {
   direction: 'up' | 'down'
   migrations: string[]
@@ -34,8 +39,8 @@ export interface MigrationOutcome {
 }
 
 /*
- * Tenant migrations are ordinary Lucid schema files in their own folder. Each tenant
- * schema keeps its own bookkeeping table; applying them to one schema happens inside the
+ * Tenant migrations are ordinary Lucid schema files in their own folder. What each tenant
+ * has applied is kept in one public table; applying them to one schema happens inside the
  * caller's transaction, so a tenant is migrated completely or not at all.
  */
 export class TenantMigrator {
@@ -63,12 +68,14 @@ export class TenantMigrator {
   }
 
   /*
-   * Creates the bookkeeping table if missing and returns the applied migrations with their
-   * batches. Expects the transaction to be scoped to the tenant schema already.
+   * The migrations a tenant has applied, with their batches, in the order applied.
    */
-  async applied(trx: TransactionClientContract): Promise<Map<string, number>> {
-    await trx.rawQuery(MIGRATIONS_TABLE_DDL)
-    const { rows } = await trx.rawQuery(`select name, batch from ${MIGRATIONS_TABLE} order by id`)
+  async applied(trx: TransactionClientContract, target: MigrationTarget): Promise<Map<string, number>> {
+    if (target.id === null) return new Map()
+    const { rows } = await trx.rawQuery(
+      `select name, batch from ${MIGRATIONS_TABLE} where tenant_id = ? order by id`,
+      [target.id]
+    )
     return new Map(rows.map((row: { name: string; batch: number }) => [row.name, row.batch]))
   }
 
@@ -79,9 +86,9 @@ export class TenantMigrator {
    * tenant's transaction. If the replay fails, the migrations run one by one instead,
    * which also names the one that failed.
    */
-  async install(trx: TransactionClientContract, schemaName: string) {
+  async install(trx: TransactionClientContract, target: MigrationTarget) {
     const script = await (this.#installScript ??= this.#recordInstallScript())
-    const quoted = quoteSchema(schemaName)
+    const quoted = quoteSchema(target.schemaName)
     if (script !== null) {
       const [first, ...rest] = script
       try {
@@ -95,6 +102,7 @@ export class TenantMigrator {
           if (typeof step === 'string') await trx.rawQuery(step)
           else await step(trx)
         }
+        await this.#record(trx, target, await this.names(), 1)
         await trx.rawQuery('release savepoint tenant_install')
         return
       } catch {
@@ -102,7 +110,7 @@ export class TenantMigrator {
       }
     }
     await trx.rawQuery(`create schema ${quoted}`)
-    await this.up(trx, schemaName)
+    await this.up(trx, target)
   }
 
   /*
@@ -129,30 +137,25 @@ export class TenantMigrator {
         }
       }
     }
-    const bookkeeping = files.length
-      ? `insert into ${MIGRATIONS_TABLE} (name, batch) values ${files
-          .map((file) => `(${pg.escapeLiteral(file.name)}, 1)`)
-          .join(', ')}`
-      : 'select 1'
-    steps.push([...sql, MIGRATIONS_TABLE_DDL, bookkeeping].join(';\n'))
+    steps.push(sql.join(';\n') || 'select 1')
     return steps as [string, ...InstallStep[]]
   }
 
-  async up(trx: TransactionClientContract, schemaName: string, dryRun = false) {
-    await applySchema(trx, schemaName)
-    const applied = await this.applied(trx)
+  async up(trx: TransactionClientContract, target: MigrationTarget, dryRun = false) {
+    await applySchema(trx, target.schemaName)
+    const applied = await this.applied(trx, target)
     const pending = (await this.files()).filter((file) => !applied.has(file.name))
     const batch = Math.max(0, ...applied.values()) + 1
-    return this.#run(trx, 'up', pending, batch, dryRun)
+    return this.#run(trx, target, 'up', pending, batch, dryRun)
   }
 
   /*
    * Rolls back every batch above `toBatch` (Lucid's meaning of --batch), or the last
    * batch when none is given.
    */
-  async down(trx: TransactionClientContract, schemaName: string, toBatch?: number, dryRun = false) {
-    await applySchema(trx, schemaName)
-    const applied = await this.applied(trx)
+  async down(trx: TransactionClientContract, target: MigrationTarget, toBatch?: number, dryRun = false) {
+    await applySchema(trx, target.schemaName)
+    const applied = await this.applied(trx, target)
     const last = Math.max(0, ...applied.values())
     const floor = toBatch ?? last - 1
     const byName = new Map((await this.files()).map((file) => [file.name, file]))
@@ -166,11 +169,12 @@ export class TenantMigrator {
         return file
       })
       .reverse()
-    return this.#run(trx, 'down', targets, 0, dryRun)
+    return this.#run(trx, target, 'down', targets, 0, dryRun)
   }
 
   async #run(
     trx: TransactionClientContract,
+    target: MigrationTarget,
     direction: 'up' | 'down',
     files: MigrationFile[],
     batch: number,
@@ -188,19 +192,27 @@ export class TenantMigrator {
           cause: error,
         })
       }
-      if (!dryRun) {
-        if (direction === 'up') {
-          await trx.rawQuery(`insert into ${MIGRATIONS_TABLE} (name, batch) values (?, ?)`, [
+      if (!dryRun && target.id !== null) {
+        if (direction === 'up') await this.#record(trx, target, [file.name], batch)
+        else {
+          await trx.rawQuery(`delete from ${MIGRATIONS_TABLE} where tenant_id = ? and name = ?`, [
+            target.id,
             file.name,
-            batch,
           ])
-        } else {
-          await trx.rawQuery(`delete from ${MIGRATIONS_TABLE} where name = ?`, [file.name])
         }
       }
       outcome.migrations.push(file.name)
     }
     return outcome
+  }
+
+  async #record(trx: TransactionClientContract, target: MigrationTarget, names: string[], batch: number) {
+    if (target.id === null || names.length === 0) return
+    await trx.rawQuery(
+      `insert into ${MIGRATIONS_TABLE} (tenant_id, name, batch)
+       select ?, name, ? from unnest(?::text[]) with ordinality as m(name, position) order by position`,
+      [target.id, batch, names]
+    )
   }
 
   #load(file: MigrationFile): Promise<SchemaClass> {

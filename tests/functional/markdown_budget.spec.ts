@@ -122,7 +122,10 @@ test.group('Markdown: rendered once, on save, within a budget', () => {
     const blog = await createBlog(uniqueName('md_backfill'))
     const schema = blog.schemaName
     await db.rawQuery(`alter table ${schema}.posts drop column html, drop column excerpt`)
-    await db.rawQuery(`delete from ${schema}.schema_migrations where name = '0002_add_rendered_html_to_posts'`)
+    await db.rawQuery(
+      `delete from public.tenant_migrations where tenant_id = ? and name = '0002_add_rendered_html_to_posts'`,
+      [blog.id]
+    )
     await db.table(`${schema}.posts`).insert([
       { title: 'Bold', slug: 'bold', content: 'Some **bold** text', author_id: blog.ownerId, is_published: true, published_at: new Date(), created_at: new Date() },
       { title: 'Deep', slug: 'deep', content: `${'> '.repeat(5000)}deep`, author_id: blog.ownerId, is_published: true, published_at: new Date(), created_at: new Date() },

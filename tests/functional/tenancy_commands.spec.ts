@@ -7,7 +7,7 @@ import Domain from '#models/domain'
 import Tenant from '#models/tenant'
 import tenancy from '#tenancy/service'
 import { jsonOutput, runAce } from '#tests/helpers/ace'
-import { createBlog, createUser, schemaExists, uniqueName } from '#tests/helpers/tenants'
+import { createBlog, createUser, schemaExists, uniqueName, appliedMigrations } from '#tests/helpers/tenants'
 
 const SUMMARY_MIGRATION = `import { BaseSchema } from '@adonisjs/lucid/schema'
 export default class extends BaseSchema {
@@ -37,12 +37,6 @@ async function columnType(schemaName: string, column: string) {
   return rows[0]?.data_type ?? null
 }
 
-async function appliedMigrations(schemaName: string) {
-  const { rows } = await db.rawQuery(
-    `select name from ${'"' + schemaName + '"'}.schema_migrations order by id`
-  )
-  return rows.map((row: any) => row.name)
-}
 
 test.group('tenants:create, tenants:list, tenants:delete', () => {
   test('creates, lists and deletes a tenant through Ace', async ({ assert }) => {

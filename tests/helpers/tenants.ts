@@ -78,3 +78,15 @@ export async function searchPathsOfPool(): Promise<string[]> {
   })
   return [...pooled, ...slots]
 }
+
+/*
+ * The tenant migrations a tenant has applied (public.tenant_migrations), in order.
+ */
+export async function appliedMigrations(schemaName: string): Promise<string[]> {
+  const { rows } = await db.rawQuery(
+    `select m.name from public.tenant_migrations m join public.tenants t on t.id = m.tenant_id
+      where t.schema_name = ? order by m.id`,
+    [schemaName]
+  )
+  return rows.map((row: { name: string }) => row.name)
+}

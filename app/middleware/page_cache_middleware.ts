@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import cacheConfig from '#config/cache'
 import pageCache, { type CachedPage } from '#services/page_cache'
-import { PUBLIC_CACHE_CONTROL, PUBLIC_VARY, deliver, etagOf, matchesEtag } from '#services/page_delivery'
+import { HIT_HEADER, PUBLIC_CACHE_CONTROL, PUBLIC_VARY, deliver, etagOf, matchesEtag } from '#services/page_delivery'
 import { CACHEABLE_ROUTES, publicPageKey } from '#services/public_pages'
 import { hasSessionCookie } from '#services/visitors'
 
@@ -34,8 +34,7 @@ export default class PageCacheMiddleware {
       const page = pageCache.get(tenant.id, key)
       if (page) {
         pageCache.stats.hits++
-        ctx.response.header('x-page-cache', 'hit')
-        return send(ctx, tenant.id, key, page)
+        return send(ctx, tenant.id, key, page, true)
       }
       pageCache.stats.misses++
     }
@@ -55,21 +54,22 @@ export default class PageCacheMiddleware {
     }
     const bytes = Buffer.from(body)
     if (cacheConfig.pages.enabled) {
-      return send(ctx, tenant.id, key, pageCache.set(tenant.id, key, generation, shared, bytes))
+      return send(ctx, tenant.id, key, pageCache.set(tenant.id, key, generation, shared, bytes), false)
     }
     validateOnly(ctx, bytes)
   }
 }
 
-function send(ctx: HttpContext, tenantId: number, key: string, page: CachedPage) {
+function send(ctx: HttpContext, tenantId: number, key: string, page: CachedPage, hit: boolean) {
   const { request, response } = ctx
   const delivery = deliver(page, {
-    method: request.method(),
     acceptEncoding: request.header('accept-encoding'),
     ifNoneMatch: request.header('if-none-match'),
     ifModifiedSince: request.header('if-modified-since'),
   })
-  for (const [name, value] of Object.entries(delivery.headers)) response.header(name, value)
+  for (let i = 0; i < delivery.head.length; i += 2) {
+    if (hit || delivery.head[i] !== HIT_HEADER) response.header(delivery.head[i], delivery.head[i + 1])
+  }
   if (delivery.status === 304) return response.status(304).send(null)
   const body = delivery.encoding ? page[delivery.encoding] : pageCache.plain(tenantId, key, page)
   response.status(200).send(body)

@@ -2,7 +2,7 @@ import { brotliCompressSync, constants, gunzipSync, gzipSync } from 'node:zlib'
 import cacheConfig from '#config/cache'
 import { ByteLru } from '#tenancy/byte_lru'
 import { tenancyEvents } from '#tenancy/tenancy_events'
-import { etagOf } from '#services/page_delivery'
+import { etagOf, type PageHeads } from '#services/page_delivery'
 
 /*
  * A public page as every anonymous visitor gets it: its shared headers, its body stored
@@ -16,6 +16,8 @@ export interface CachedPage {
   etag: string
   lastModified: string
   expiresAt: number
+  /* Made at the first hit (#services/page_delivery). */
+  heads?: PageHeads
 }
 
 /*
@@ -82,10 +84,12 @@ export class PageCache {
   set(tenantId: number, key: string, generation: string, headers: Record<string, string>, body: Buffer) {
     const page: CachedPage = {
       headers,
-      gzip: gzipSync(body, { level: 6 }),
-      br: brotliCompressSync(body, {
-        params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-      }),
+      gzip: compact(gzipSync(body, { level: 6 })),
+      br: compact(
+        brotliCompressSync(body, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+        })
+      ),
       identityLength: body.length,
       etag: etagOf(body),
       lastModified: new Date().toUTCString(),
@@ -94,7 +98,7 @@ export class PageCache {
     if (generation !== this.generation(tenantId)) return page
     const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
     const cacheKey = `${tenantId} ${key}`
-    this.#plain.set(cacheKey, body, body.length, tenantId)
+    this.#plain.set(cacheKey, compact(body), body.length, tenantId)
     if (this.#pages.set(cacheKey, page, page.gzip.length + page.br.length + headerBytes + 120, tenantId)) {
       this.stats.fills++
     }
@@ -108,7 +112,7 @@ export class PageCache {
     const cacheKey = `${tenantId} ${key}`
     const kept = this.#plain.get(cacheKey)
     if (kept) return kept
-    const body = gunzipSync(page.gzip)
+    const body = compact(gunzipSync(page.gzip))
     this.#plain.set(cacheKey, body, body.length, tenantId)
     return body
   }
@@ -133,3 +137,15 @@ const pageCache = new PageCache(
   cacheConfig.pages.tenantShare
 )
 export default pageCache
+
+/*
+ * A copy in memory of its own size. zlib hands back slices of 16 KB chunks and small
+ * buffers are slices of shared 8 KB slabs: kept in a cache, a 1 KB page would hold on to
+ * 16 KB, and the byte budget would count a sixteenth of what is really held.
+ */
+function compact(buffer: Buffer): Buffer {
+  if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer
+  const copy = Buffer.allocUnsafeSlow(buffer.length)
+  buffer.copy(copy)
+  return copy
+}

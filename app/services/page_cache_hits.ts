@@ -39,14 +39,14 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
 
   pageCache.stats.hits++
   const delivery = deliver(page, {
-    method,
     acceptEncoding: headers['accept-encoding'],
     ifNoneMatch: headers['if-none-match'],
     ifModifiedSince: headers['if-modified-since'],
   })
-  delivery.headers['x-page-cache'] = 'hit'
-  if (secure && transportSecurity.hstsHeader) delivery.headers['strict-transport-security'] = transportSecurity.hstsHeader
-  response.writeHead(delivery.status, delivery.headers)
+  const head = secure && transportSecurity.hstsHeader
+    ? [...delivery.head, 'strict-transport-security', transportSecurity.hstsHeader]
+    : delivery.head
+  response.writeHead(delivery.status, head)
   if (delivery.status === 304) response.end()
   else response.end(delivery.encoding ? page[delivery.encoding] : pageCache.plain(tenant.id, key, page))
   return true

@@ -5,10 +5,10 @@ import type { CachedPage } from '#services/page_cache'
 /*
  * How a stored public page goes to one visitor: a 304 when their copy is current, else the
  * body in the best encoding they accept. The same answer whether the page is served before
- * the framework runs (#services/page_cache_hits) or by the page cache middleware.
+ * the framework runs (#services/page_cache_hits) or by the page cache middleware. Each
+ * stored page keeps its response heads ready, so a hit writes them without building any.
  */
 export interface PageRequest {
-  method: string
   acceptEncoding?: string
   ifNoneMatch?: string
   ifModifiedSince?: string
@@ -16,8 +16,16 @@ export interface PageRequest {
 
 export interface Delivery {
   status: 200 | 304
-  headers: Record<string, string>
   encoding: 'br' | 'gzip' | null
+  /* Response headers as a flat [name, value, name, value, …] list. */
+  head: string[]
+}
+
+export interface PageHeads {
+  identity: string[]
+  gzip: string[]
+  br: string[]
+  notModified: string[]
 }
 
 const { maxAgeSeconds, sharedMaxAgeSeconds } = cacheConfig.http
@@ -30,21 +38,30 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-store'
  */
 export const PUBLIC_VARY = 'Accept-Encoding, Cookie'
 
+export const HIT_HEADER = 'x-page-cache'
+
 export function deliver(page: CachedPage, request: PageRequest): Delivery {
-  const headers: Record<string, string> = {
-    ...page.headers,
-    'cache-control': PUBLIC_CACHE_CONTROL,
-    'vary': PUBLIC_VARY,
-    'etag': page.etag,
-    'last-modified': page.lastModified,
-  }
-  if (isCurrent(page, request)) return { status: 304, headers, encoding: null }
+  const heads = (page.heads ??= headsOf(page))
+  if (isCurrent(page, request)) return { status: 304, encoding: null, head: heads.notModified }
   const encoding = preferredEncoding(request.acceptEncoding)
-  if (encoding) headers['content-encoding'] = encoding
-  headers['content-length'] = String(
-    encoding === 'br' ? page.br.length : encoding === 'gzip' ? page.gzip.length : page.identityLength
-  )
-  return { status: 200, headers, encoding }
+  return { status: 200, encoding, head: heads[encoding ?? 'identity'] }
+}
+
+function headsOf(page: CachedPage): PageHeads {
+  const validators = [
+    ...Object.entries(page.headers).flat(),
+    'cache-control', PUBLIC_CACHE_CONTROL,
+    'vary', PUBLIC_VARY,
+    'etag', page.etag,
+    'last-modified', page.lastModified,
+    HIT_HEADER, 'hit',
+  ]
+  return {
+    identity: [...validators, 'content-length', String(page.identityLength)],
+    gzip: [...validators, 'content-encoding', 'gzip', 'content-length', String(page.gzip.length)],
+    br: [...validators, 'content-encoding', 'br', 'content-length', String(page.br.length)],
+    notModified: validators,
+  }
 }
 
 /*

@@ -3,13 +3,22 @@
  */
 export const ENTRY_OVERHEAD_BYTES = 160
 
+interface Entry<V> {
+  value: V
+  bytes: number
+  group: number | null
+  used: boolean
+}
+
 /*
- * A least-recently-used map bounded by the bytes its entries report, not by their count.
+ * A map bounded by the bytes its entries report, not by their count, that evicts what was
+ * not used recently (second chance: a read only marks its entry; eviction passes over a
+ * marked entry once, moving it to the back, so reads cost no reordering on the hot path).
  * Entries may belong to a group (a tenant): a group can be limited to part of the whole,
  * and dropped at once.
  */
 export class ByteLru<V> {
-  #entries = new Map<string, { value: V; bytes: number; group: number | null }>()
+  #entries = new Map<string, Entry<V>>()
   #groups = new Map<number, { keys: Set<string>; bytes: number }>()
   #bytes = 0
 
@@ -33,13 +42,7 @@ export class ByteLru<V> {
   get(key: string): V | undefined {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
-    if (entry.group !== null) {
-      const keys = this.#groups.get(entry.group)!.keys
-      keys.delete(key)
-      keys.add(key)
-    }
+    entry.used = true
     return entry.value
   }
 
@@ -57,13 +60,11 @@ export class ByteLru<V> {
     if (total > this.maxBytes || (group !== null && total > this.groupMaxBytes)) return false
     if (group !== null) {
       const members = this.#groups.get(group)
-      while (members && members.bytes + total > this.groupMaxBytes) {
-        this.delete(members.keys.values().next().value!)
-      }
+      while (members && members.bytes + total > this.groupMaxBytes) this.#evictFrom(members.keys)
     }
-    while (this.#bytes + total > this.maxBytes) this.delete(this.#entries.keys().next().value!)
+    while (this.#bytes + total > this.maxBytes) this.#evictFrom(this.#entries)
 
-    this.#entries.set(key, { value, bytes: total, group })
+    this.#entries.set(key, { value, bytes: total, group, used: false })
     this.#bytes += total
     if (group !== null) {
       let members = this.#groups.get(group)
@@ -84,6 +85,26 @@ export class ByteLru<V> {
     members.keys.delete(key)
     members.bytes -= entry.bytes
     if (members.keys.size === 0) this.#groups.delete(entry.group)
+  }
+
+  /*
+   * Evicts the oldest unmarked entry in `order` (all entries, or one group's keys); a
+   * marked one loses its mark and goes to the back of that order.
+   */
+  #evictFrom(order: Map<string, unknown> | Set<string>) {
+    for (;;) {
+      const key = order.keys().next().value!
+      const entry = this.#entries.get(key)!
+      if (!entry.used) return this.delete(key)
+      entry.used = false
+      if (order instanceof Set) {
+        order.delete(key)
+        order.add(key)
+      } else {
+        this.#entries.delete(key)
+        this.#entries.set(key, entry)
+      }
+    }
   }
 
   deleteGroup(group: number) {

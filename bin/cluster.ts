@@ -8,6 +8,13 @@
  *
  *   node bin/cluster.js                    (in build/, after `node ace build`)
  *   WEB_CONCURRENCY=2 DB_POOL_MAX=10 node bin/cluster.js
+ *
+ * Workers run with their old generation capped at WORKER_HEAP_MB (default 128): the
+ * caches live outside the JavaScript heap (page bodies are Buffers, bounded by
+ * CACHE_MEMORY_MB), so the heap stays small and a runaway worker is replaced instead of
+ * growing without bound. The young generation keeps Node's default: rendering allocates
+ * fast, and a 2 MB one cost 40% of the throughput of rendered pages for 25 MB of RSS less.
+ * MALLOC_ARENA_MAX=2 keeps glibc from opening an arena per thread.
  */
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
@@ -18,8 +25,11 @@ if (cluster.isPrimary) {
   let stopping = false
   let quickDeaths = 0
 
+  cluster.setupPrimary({
+    execArgv: [...process.execArgv, `--max-old-space-size=${Number(process.env.WORKER_HEAP_MB) || 128}`],
+  })
   const fork = () => {
-    const worker = cluster.fork()
+    const worker = cluster.fork({ MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' })
     startedAt.set(worker.id, Date.now())
   }
   for (let i = 0; i < count; i++) fork()

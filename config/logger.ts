@@ -2,6 +2,11 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, targets } from '@adonisjs/core/logger'
 
+/*
+ * In production pino writes JSON lines to standard output itself: a transport would run in
+ * a worker thread of its own (a second V8 heap in every server process). In development
+ * the lines are pretty-printed.
+ */
 const loggerConfig = defineConfig({
   default: 'app',
   loggers: {
@@ -12,12 +17,7 @@ const loggerConfig = defineConfig({
       redact: {
         paths: ['password', '*.password', 'password_confirmation', '*.password_confirmation', 'token'],
       },
-      transport: {
-        targets: targets()
-          .pushIf(!app.inProduction, targets.pretty())
-          .pushIf(app.inProduction, targets.file({ destination: 1 }))
-          .toArray(),
-      },
+      ...(app.inProduction ? {} : { transport: { targets: targets().push(targets.pretty()).toArray() } }),
     },
   },
 })

@@ -13,6 +13,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOG_LEVEL: Env.schema.enum.optional(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
 
   APP_DOMAIN: Env.schema.string.optional(),
+  /*
+   * Read by bin/cluster.ts before the app boots: worker processes, and each one's heap cap.
+   */
+  WEB_CONCURRENCY: Env.schema.number.optional(),
+  WORKER_HEAP_MB: Env.schema.number.optional(),
   TRUSTED_PROXIES: Env.schema.string.optional(),
   TENANT_CACHE_TTL_MS: Env.schema.number.optional(),
   TENANT_CACHE_LISTEN: Env.schema.boolean.optional(),

@@ -43,8 +43,8 @@ export async function logOutEverywhere(ctx: HttpContext) {
  */
 export async function checkLoginOnThisHost(ctx: HttpContext) {
   const key = ctx.auth.use('web').sessionKeyName
-  // No login in the session (every anonymous reader): nothing to check, nothing to load.
-  if (!ctx.session.has(key)) return
+  // No session, or no login in it (every anonymous reader): nothing to check or load.
+  if (!ctx.session?.has(key)) return
   const foreign = ctx.session.has(key) && ctx.session.get(HOST_KEY) !== currentHost(ctx)
   if (!foreign) {
     await ctx.auth.check()

@@ -8,6 +8,8 @@ import { Session } from '@adonisjs/session'
 import type { ResolvedSessionConfig } from '@adonisjs/session/types'
 import { sessionLimits } from '#config/session'
 import { transportSecurity } from '#config/app'
+import { CACHEABLE_ROUTES } from '#services/public_pages'
+import { hasSessionCookie } from '#services/visitors'
 
 const TIMES_KEY = 'session_times'
 const idleMs = string.seconds.parse(sessionLimits.idleTimeout) * 1000
@@ -26,13 +28,15 @@ function sessionConfig() {
  * AdonisJS's session middleware, with three differences:
  *   - a visitor without a session cookie gets none unless the request put something in
  *     the session (a login, a flash, a CSRF secret for a form): public pages set no cookie,
- *     so every anonymous reader can be served from the page cache;
+ *     so every anonymous reader can be served from the page cache; reading a public page
+ *     without a session cookie does not even make a session object;
  *   - idle and absolute expiry are enforced here, from times kept inside the session
  *     (the cookie's Max-Age is only a hint to the browser);
  *   - the cookie's Secure flag follows the request's protocol (config/app.ts).
  */
 export default class SessionMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    if (isAnonymousRead(ctx)) return next()
     const config = await sessionConfig()
     const secure = secureCookies(ctx)
     const effective = secure === config.cookie.secure ? config : { ...config, cookie: { ...config.cookie, secure } }
@@ -59,8 +63,21 @@ export default class SessionMiddleware {
  */
 declare module '@adonisjs/core/http' {
   interface HttpContext {
+    /*
+     * Absent while an anonymous visitor reads a public page (isAnonymousRead).
+     */
     session: Session
   }
+}
+
+const READS = new Set(['GET', 'HEAD'])
+
+export function isAnonymousRead({ request, route }: HttpContext) {
+  return (
+    READS.has(request.method()) &&
+    CACHEABLE_ROUTES.has(route?.name ?? '') &&
+    !hasSessionCookie(request.header('cookie'))
+  )
 }
 
 function forget(ctx: HttpContext, config: ResolvedSessionConfig) {

@@ -1,4 +1,3 @@
-import type { DateTime } from 'luxon'
 import blogConfig from '#config/blog'
 import type { FeedEntry, SitemapEntry } from '#services/post_queries'
 import type { TenantRef } from '#tenancy/types'
@@ -21,13 +20,16 @@ function postUrl(origin: string, slug: string) {
   return `${origin}/posts/${encodeURIComponent(slug)}`
 }
 
+const EPOCH = '1970-01-01T00:00:00.000Z'
+
 /*
  * Entries carry their full HTML while the feed stays under feedMaxBytes; past that, their
  * excerpt, so twenty long posts cannot make a feed of megabytes.
  */
 export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
   // An empty blog has never changed: the epoch keeps <updated> (required) well-formed.
-  const updated = posts.reduce((latest, post) => Math.max(latest, post.updatedAt.toMillis()), 0)
+  // ISO dates in UTC compare as strings.
+  const updated = posts.reduce((latest, post) => (post.updatedAt > latest ? post.updatedAt : latest), EPOCH)
   let budget = blogConfig.feedMaxBytes
   const entries = posts.map((post) => {
     const url = postUrl(origin, post.slug)
@@ -41,8 +43,8 @@ export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
     <id>${xml(url)}</id>
     <title type="text">${xml(post.title)}</title>
     <link rel="alternate" type="text/html" href="${xml(url)}"/>
-    <published>${iso(post.publishedAt)}</published>
-    <updated>${iso(post.updatedAt)}</updated>
+    <published>${post.publishedAt}</published>
+    <updated>${post.updatedAt}</updated>
     <author><name>${xml(post.author || blog.name)}</name></author>
     ${body}
   </entry>`
@@ -53,7 +55,7 @@ export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
   <title type="text">${xml(blog.name)}</title>
 ${blog.tagline ? `  <subtitle type="text">${xml(blog.tagline)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}/feed.xml`)}"/>
   <link rel="alternate" type="text/html" href="${xml(`${origin}/`)}"/>
-  <updated>${new Date(updated).toISOString()}</updated>
+  <updated>${updated}</updated>
 ${entries.join('\n')}
 </feed>
 `
@@ -80,7 +82,7 @@ export function sitemapFile(origin: string, posts: SitemapEntry[], withHome: boo
     ...(withHome ? [`  <url><loc>${xml(`${origin}/`)}</loc></url>`] : []),
     ...posts.map(
       (post) =>
-        `  <url><loc>${xml(postUrl(origin, post.slug))}</loc><lastmod>${post.changedAt.toISOString().slice(0, 10)}</lastmod></url>`
+        `  <url><loc>${xml(postUrl(origin, post.slug))}</loc><lastmod>${post.changedOn}</lastmod></url>`
     ),
   ]
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -88,8 +90,4 @@ export function sitemapFile(origin: string, posts: SitemapEntry[], withHome: boo
 ${urls.join('\n')}
 </urlset>
 `
-}
-
-function iso(instant: DateTime) {
-  return instant.toUTC().toISO()
 }

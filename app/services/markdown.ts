@@ -1,12 +1,13 @@
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
+import { excerptOfText } from '#services/excerpts'
 
 /*
  * Markdown → sanitised HTML and a plain-text excerpt, once, when a post is saved; pages
  * only read the stored result. markdown-it was chosen for time linear in the input on
  * CommonMark's pathological classes (bench/markdown_parsers.js, README "Markdown").
  * This module runs inside the renderer's worker thread (#services/post_renderer), which
- * bounds its time; it bounds nesting itself.
+ * bounds its time; it bounds nesting itself. Server processes never load it.
  */
 export interface RenderedPost {
   html: string
@@ -76,22 +77,15 @@ const POST_HTML: sanitizeHtml.IOptions = {
   allowedClasses: { code: [/^language-[a-z0-9+#-]+$/] },
 }
 
-const EXCERPT_LENGTH = 240
-
 /*
  * Plain text for listings and feeds. sanitize-html re-escapes the text it keeps; it is
  * decoded here because templates escape it once more on output.
  */
-export function excerptOf(html: string, length = EXCERPT_LENGTH): string {
+function excerptOf(html: string): string {
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim()
-  if (text.length <= length) return text
-  const cut = text.slice(0, length)
-  const lastSpace = cut.lastIndexOf(' ')
-  return `${(lastSpace > length * 0.6 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`
+  return excerptOfText(text)
 }

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
 import tenancy from '#tenancy/service'
@@ -9,16 +8,19 @@ import { plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
  * Reads for a blog's pages. Public pages read in one statement each, with no transaction
  * (tenancy.reader names the tenant's tables with their schema); the dashboard runs in the
  * request's tenant scope, where the Post model throws without one. Every read is bounded:
- * a page of posts, a feed's entries, one child sitemap.
+ * a page of posts, a feed's entries, one child sitemap. Dates come formatted by
+ * PostgreSQL (ISO 8601, UTC), ready for the page: no Date or DateTime per row.
  */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+const day = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`
 export interface PostSummary {
   id: number
   title: string
   slug: string
   excerpt: string
   author: string
-  publishedAt: DateTime
-  updatedAt: DateTime
+  publishedAt: string
+  publishedOn: string
 }
 
 export interface PublishedPage {
@@ -41,7 +43,8 @@ export async function publishedPage(
     blog,
     (t) => `
       select p.id, p.title, p.slug, p.excerpt, case when p.excerpt is null then p.content end as content,
-             p.published_at, p.created_at, p.updated_at, u.username as author
+             ${iso('coalesce(p.published_at, p.created_at)')} as published_at,
+             ${day('coalesce(p.published_at, p.created_at)')} as published_on, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
        where p.is_published
@@ -55,8 +58,8 @@ export async function publishedPage(
     slug: row.slug,
     excerpt: row.excerpt ?? plainTextExcerpt(row.content),
     author: row.author,
-    publishedAt: DateTime.fromJSDate(row.published_at ?? row.created_at),
-    updatedAt: DateTime.fromJSDate(row.updated_at ?? row.created_at),
+    publishedAt: row.published_at,
+    publishedOn: row.published_on,
   }))
   return { posts, page, hasMore: rows.length > perPage }
 }
@@ -67,7 +70,8 @@ export interface PostPage {
   html: string
   author: string
   isPublished: boolean
-  publishedAt: DateTime | null
+  publishedAt: string | null
+  publishedOn: string | null
 }
 
 /*
@@ -79,7 +83,8 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
     blog,
     (t) => `
       select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
-             p.is_published, p.published_at, u.username as author
+             p.is_published, ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
+             u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
        where p.slug = $1 and (p.is_published or $2)`,
@@ -92,7 +97,8 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
     html: row.html ?? plainTextHtml(row.content),
     author: row.author,
     isPublished: row.is_published,
-    publishedAt: row.published_at ? DateTime.fromJSDate(row.published_at) : null,
+    publishedAt: row.published_at,
+    publishedOn: row.published_on,
   }
 }
 
@@ -102,8 +108,8 @@ export interface FeedEntry {
   html: string
   excerpt: string
   author: string
-  publishedAt: DateTime
-  updatedAt: DateTime
+  publishedAt: string
+  updatedAt: string
 }
 
 /*
@@ -115,7 +121,8 @@ export async function latestPublished(blog: TenantRef, limit: number): Promise<F
     blog,
     (t) => `
       select p.title, p.slug, p.html, p.excerpt, case when p.html is null then p.content end as content,
-             p.published_at, p.created_at, p.updated_at, u.username as author
+             ${iso('coalesce(p.published_at, p.created_at)')} as published_at,
+             ${iso('coalesce(p.updated_at, p.published_at, p.created_at)')} as updated_at, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
        where p.is_published
@@ -129,14 +136,14 @@ export async function latestPublished(blog: TenantRef, limit: number): Promise<F
     html: row.html ?? plainTextHtml(row.content),
     excerpt: row.excerpt ?? plainTextExcerpt(row.content),
     author: row.author,
-    publishedAt: DateTime.fromJSDate(row.published_at ?? row.created_at),
-    updatedAt: DateTime.fromJSDate(row.updated_at ?? row.published_at ?? row.created_at),
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
   }))
 }
 
 export interface SitemapEntry {
   slug: string
-  changedAt: Date
+  changedOn: string
 }
 
 export async function publishedCount(blog: TenantRef): Promise<number> {
@@ -152,11 +159,11 @@ export async function sitemapEntries(blog: TenantRef, n: number, size: number): 
   const rows = await tenancy.reader.query(
     blog,
     (t) => `
-      select slug, coalesce(updated_at, published_at, created_at) as changed_at
+      select slug, ${day('coalesce(updated_at, published_at, created_at)')} as changed_on
         from ${t('posts')} where is_published order by id limit $1 offset $2`,
     [size, (n - 1) * size]
   )
-  return rows.map((row) => ({ slug: row.slug, changedAt: row.changed_at }))
+  return rows.map((row) => ({ slug: row.slug, changedOn: row.changed_on }))
 }
 
 /*

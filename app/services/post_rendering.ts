@@ -1,5 +1,6 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { excerptOf, type RenderedPost } from '#services/markdown'
+import type { RenderedPost } from '#services/markdown'
+import { excerptOfText } from '#services/excerpts'
 import postRenderer, { RenderRefused } from '#services/post_renderer'
 
 export { RenderRefused }
@@ -27,7 +28,7 @@ export function plainTextHtml(source: string): string {
 }
 
 export function plainTextExcerpt(source: string): string {
-  return excerptOf(plainTextHtml(source))
+  return excerptOfText(source)
 }
 
 function escapeHtml(text: string) {

@@ -470,7 +470,13 @@ function hitRates(before, after) {
     const misses = after[pid].misses - (before[pid]?.misses ?? 0)
     return hits + misses ? Math.round((1000 * hits) / (hits + misses)) / 10 : 0
   })
-  return { perWorker, entries: Object.values(after).map((s) => s.entries), bytesMb: Object.values(after).map((s) => round1(s.bytes / 1048576)) }
+  // Of the work that needed a tenant connection, the share that ran on the tenant's own slot.
+  const affinity = Object.keys(after).map((pid) => {
+    const affine = after[pid].slots.affine - (before[pid]?.slots.affine ?? 0)
+    const spilled = after[pid].slots.spilled - (before[pid]?.slots.spilled ?? 0)
+    return affine + spilled ? Math.round((1000 * affine) / (affine + spilled)) / 10 : null
+  })
+  return { perWorker, affinity, entries: Object.values(after).map((s) => s.entries), bytesMb: Object.values(after).map((s) => round1(s.bytes / 1048576)) }
 }
 
 /*
@@ -704,6 +710,7 @@ async function cmdScale(database) {
 
   // Cached: each worker's page cache holds every home page of `target` blogs.
   const cachedApp = await startServer('app')
+  await (opt.tool === 'wrk' ? wrk : autocannonRun)(cachedApp.port, home(100), 10)
   const check = await checkResponses({ port: cachedApp.port, tenants: 20, perPage: 20 })
   if (!check.ok) log(`check failed (first 20 tenants): ${check.failures.slice(0, 3).join('; ')}`)
   await warmPass(cachedApp, home(100))
@@ -713,10 +720,11 @@ async function cmdScale(database) {
   await cachedApp.stop()
 
   // Dynamic: every request renders; backends see every tenant's tables over time.
-  const memoryAtStart = await backendMemory()
   const dynamicApp = await startServer('app', { extraEnv: { PAGE_CACHE: 'off' } })
   const started = performance.now()
+  await (opt.tool === 'wrk' ? wrk : autocannonRun)(dynamicApp.port, home(100), 10)
   const d100 = await measureRepeated(dynamicApp, 'dynamic W1 over 100', home(100))
+  const memoryAt100 = await backendMemory()
   counts.splice(0)
   await warmFor(dynamicApp, opt.scaleWarmup)
   const dAll = await measureRepeated(dynamicApp, `dynamic W1 over ${target}`, home(target))
@@ -737,7 +745,7 @@ async function cmdScale(database) {
   Object.assign(results.scale, {
     cached100: summary(c100.median), cachedAll: summary(cAll.median),
     dynamic100: summary(d100.median), dynamicAll: summary(dAll.median), dynamicAfterMinutes: summary(dLast),
-    backendMemoryMb: { atStart: memoryAtStart, samples: memorySamples }, maxBackends,
+    backendMemoryMb: { after100Hosts: memoryAt100, samples: memorySamples }, maxBackends,
   })
   const ref = REFERENCE_AT_SCALE
   const row = (label, r, base) => ({
@@ -746,6 +754,7 @@ async function cmdScale(database) {
     'x ref at 10,000': (r.rps / ref.rps).toFixed(2),
     'cpu ms/req srv/pg': `${r.cpu.serverMsPerReq}/${r.cpu.postgresMsPerReq}`,
     'hits/worker %': r.pageCache ? r.pageCache.perWorker.join('/') : '',
+    'own slot %': r.pageCache ? r.pageCache.affinity.join('/') : '',
   })
   console.log(`\nW1 rotating over 100 and ${target} hosts (${opt.duration} s runs, ${opt.scaleWarmup} s of warming over ${target} hosts first; reference at 10,000: ${ref.rps} req/s, ${ref.source})`)
   console.table([
@@ -762,7 +771,7 @@ async function cmdScale(database) {
     `  cached at ${target} >= 90% of its 100-host figure: ${verdict(cAll.median.rps >= 0.9 * c100.median.rps)}; >= 15x reference: ${verdict(cAll.median.rps >= 15 * ref.rps)}`,
     `  dynamic at ${target} >= 70% of its 100-host figure: ${verdict(dAll.median.rps >= 0.7 * d100.median.rps)}; >= 2.5x reference: ${verdict(dAll.median.rps >= 2.5 * ref.rps)}`,
     `  server CPU per request at ${target} hosts within 1.5x of 100 hosts (dynamic): ${cpuRatio.toFixed(2)}x, ${verdict(cpuRatio <= 1.5)}`,
-    `  PostgreSQL backends' private memory: ${memoryAtStart} MB at start, ${lastMb} MB after ${memorySamples.at(-1).minute} min: ${verdict(lastMb <= 2048)} (<= 2 GB)`,
+    `  PostgreSQL backends' private memory: ${memoryAt100} MB after the 100-host run, ${lastMb} MB after ${memorySamples.at(-1).minute} min over ${target} hosts: ${verdict(lastMb <= 2048)} (<= 2 GB)`,
     `  backend connections (application_name echoblogs): max ${maxBackends} vs pool total ${poolTotal}: ${verdict(maxBackends <= poolTotal)}`,
   ].join('\n'))
 }

@@ -43,13 +43,13 @@ const tenancyConfig = {
   /*
    * The connections tenant work runs on (app/tenancy/tenant_connections.ts): DB_POOL_MAX
    * less the small pool Lucid keeps for public queries (config/database.ts). A tenant's
-   * work prefers its own slot and spills to another after spillAfterMs; each connection
+   * work prefers its two home slots and spills to another after spillAfterMs; each connection
    * lives 30 to 60 minutes. No tenant holds more than TENANT_POOL_SHARE of the slots at
    * once; the rest wait up to DB_ACQUIRE_TIMEOUT_MS, then get a 503.
    */
   connections: {
     slots: Math.max(1, poolSizes.total - poolSizes.public),
-    spillAfterMs: 2,
+    spillAfterMs: 10,
     acquireTimeoutMs: env.get('DB_ACQUIRE_TIMEOUT_MS', 2_000),
     lifetimeMs: [30 * 60_000, 60 * 60_000] as [number, number],
   },

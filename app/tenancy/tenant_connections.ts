@@ -4,13 +4,13 @@ import type { TenantGate } from '#tenancy/tenant_gate'
 
 /*
  * The connections tenant work runs on: a fixed set of slots, whatever the number of
- * tenants. A tenant's work prefers the slot its id hashes to and spills to any free slot
- * after a short wait, so each PostgreSQL backend mostly sees about 1/slots of the tenants:
- * PostgreSQL keeps catalog entries for every relation a backend has touched and never
- * evicts them, about 30 KB per tenant schema per backend. Each connection is replaced
- * after a jittered lifetime, which bounds what a backend accumulates. Behind a
- * transaction-mode PgBouncer the affinity does not reach the server connections; the
- * slots stay correct, since nothing leaves state on a connection.
+ * tenants. A tenant's work runs on one of its two home slots (its id hashed two ways) and
+ * spills to any other slot only after waiting spillAfterMs, so each PostgreSQL backend
+ * sees about 2/slots of the tenants: PostgreSQL keeps catalog entries for every relation a
+ * backend has touched and never evicts them, about 30 KB per tenant schema per backend.
+ * Each connection is replaced after a jittered lifetime, which bounds what a backend
+ * accumulates. Behind a transaction-mode PgBouncer the affinity does not reach the server
+ * connections; the slots stay correct, since nothing leaves state on a connection.
  */
 export interface SlotSettings {
   slots: number
@@ -33,17 +33,21 @@ export interface Lease {
   release(broken?: boolean): void
 }
 
+interface Waiter {
+  since: number
+  grant: (slot: Slot) => void
+}
+
 interface Slot {
   index: number
   connection: pg.Client | null
   busy: boolean
   expiresAt: number
-  waiters: ((slot: Slot) => void)[]
+  waiters: Waiter[]
 }
 
 export class TenantConnections {
   #slots: Slot[]
-  #queue: ((slot: Slot) => void)[] = []
   readonly stats = { leases: 0, affine: 0, spilled: 0, connections: 0 }
 
   constructor(
@@ -65,10 +69,15 @@ export class TenantConnections {
   }
 
   /*
-   * Knuth's multiplicative hash: consecutive tenant ids land on different slots.
+   * A tenant's two home slots, from two multiplicative hashes (consecutive tenant ids land
+   * on different slots); the second differs from the first when there are two slots.
    */
-  preferredSlot(tenantId: number) {
-    return (Math.imul(tenantId, 2_654_435_761) >>> 0) % this.#slots.length
+  homeSlots(tenantId: number): [number, number] {
+    const size = this.#slots.length
+    const first = (Math.imul(tenantId, 2_654_435_761) >>> 0) % size
+    if (size === 1) return [first, first]
+    const offset = 1 + ((Math.imul(tenantId, 2_246_822_519) >>> 0) % (size - 1))
+    return [first, (first + offset) % size]
   }
 
   async acquire(tenantId: number): Promise<Lease> {
@@ -127,54 +136,52 @@ export class TenantConnections {
     )
   }
 
+  /*
+   * Each slot has its own queue: a tenant takes a free home slot, or waits in the shorter
+   * queue of its two, so under load every backend keeps serving the same tenants. A request
+   * that waited spillAfterMs takes a free slot if there is one, or the next slot that finds
+   * its own queue empty.
+   */
   #slot(tenantId: number): Promise<Slot> {
-    const preferred = this.#slots[this.preferredSlot(tenantId)]
-    if (!preferred.busy) {
-      preferred.busy = true
+    const [first, second] = this.homeSlots(tenantId).map((index) => this.#slots[index])
+    const free = !first.busy ? first : !second.busy ? second : null
+    if (free) {
+      free.busy = true
       this.stats.affine++
-      return Promise.resolve(preferred)
+      return Promise.resolve(free)
     }
+    const preferred = second.waiters.length < first.waiters.length ? second : first
     return new Promise((resolve, reject) => {
-      let settled = false
-      const take = (slot: Slot) => {
-        settled = true
-        clearTimeout(spill)
-        clearTimeout(timeout)
-        resolve(slot)
+      const waiter: Waiter = {
+        since: performance.now(),
+        grant: (slot) => {
+          clearTimeout(spill)
+          clearTimeout(timeout)
+          resolve(slot)
+        },
       }
-      const affine = (slot: Slot) => {
-        this.stats.affine++
-        take(slot)
-      }
+      const leave = () => preferred.waiters.splice(preferred.waiters.indexOf(waiter), 1)
       const spill = setTimeout(() => {
-        if (settled) return
-        preferred.waiters.splice(preferred.waiters.indexOf(affine), 1)
         const free = this.#slots.find((slot) => !slot.busy)
+        if (!free || !preferred.waiters.includes(waiter)) return
+        leave()
+        free.busy = true
         this.stats.spilled++
-        if (free) {
-          free.busy = true
-          take(free)
-        } else {
-          this.#queue.push(take)
-        }
+        waiter.grant(free)
       }, this.settings.spillAfterMs)
       const timeout = setTimeout(() => {
-        if (settled) return
-        settled = true
+        if (!preferred.waiters.includes(waiter)) return
+        leave()
         clearTimeout(spill)
-        const waiting = preferred.waiters.indexOf(affine)
-        if (waiting !== -1) preferred.waiters.splice(waiting, 1)
-        const queued = this.#queue.indexOf(take)
-        if (queued !== -1) this.#queue.splice(queued, 1)
         reject(new TenantBusyError('No database connection came free in time'))
       }, this.settings.acquireTimeoutMs)
-      preferred.waiters.push(affine)
+      preferred.waiters.push(waiter)
     })
   }
 
   /*
-   * A freed slot goes to whoever waits for it by preference, else to the longest waiting
-   * request of any tenant.
+   * A freed slot goes to the next request of its own tenants, else to the request that has
+   * waited longest past spillAfterMs for another slot.
    */
   #release(slot: Slot, broken: boolean) {
     const connection = slot.connection
@@ -182,9 +189,23 @@ export class TenantConnections {
       slot.connection = null
       this.factory.destroyRawConnection(connection).catch(() => {})
     }
-    const next = slot.waiters.shift() ?? this.#queue.shift()
-    if (next) next(slot)
-    else slot.busy = false
+    const own = slot.waiters.shift()
+    if (own) {
+      this.stats.affine++
+      return own.grant(slot)
+    }
+    const now = performance.now()
+    let oldest: Slot | null = null
+    for (const other of this.#slots) {
+      const first = other.waiters[0]
+      const spills = first && now - first.since >= this.settings.spillAfterMs
+      if (spills && (!oldest || first.since < oldest.waiters[0].since)) oldest = other
+    }
+    if (oldest) {
+      this.stats.spilled++
+      return oldest.waiters.shift()!.grant(slot)
+    }
+    slot.busy = false
   }
 
   async #connect(slot: Slot): Promise<pg.Client> {
@@ -199,8 +220,14 @@ export class TenantConnections {
   async #leaseOf(index: number): Promise<Lease | null> {
     const slot = this.#slots[index]
     if (!slot.connection) return null
-    if (slot.busy) await new Promise<void>((resolve) => slot.waiters.unshift(() => resolve()))
-    else slot.busy = true
+    if (slot.busy) {
+      // Waiting since "never": another slot's release must not hand this waiter its slot.
+      await new Promise<void>((resolve) =>
+        slot.waiters.unshift({ since: Infinity, grant: () => resolve() })
+      )
+    } else {
+      slot.busy = true
+    }
     if (!slot.connection) {
       this.#release(slot, false)
       return null

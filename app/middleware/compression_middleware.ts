@@ -18,7 +18,7 @@ export default class CompressionMiddleware {
     if (typeof body !== 'string' || body.length < MIN_BYTES || response.getHeader('content-encoding')) return
     const type = String(response.getHeader('content-type') ?? (body.trimStart().startsWith('<') ? 'text/html' : ''))
     if (!COMPRESSIBLE.test(type)) return
-    response.append('Vary', 'Accept-Encoding')
+    if (!/\baccept-encoding\b/i.test(String(response.getHeader('vary') ?? ''))) response.append('Vary', 'Accept-Encoding')
     const encoding = preferredEncoding(request.header('accept-encoding'))
     if (!encoding) return
     const compressed =

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { test } from '@japa/runner'
+import { startAppServer } from '#tests/helpers/app_server'
 import { Browser } from '#tests/helpers/browser'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
@@ -14,10 +15,10 @@ interface Raw {
 /*
  * One request, its body as bytes (compressed bodies are compared after decoding).
  */
-function fetchRaw(host: string, path: string, headers: Record<string, string> = {}, method = 'GET') {
+function fetchRaw(host: string, path: string, headers: Record<string, string> = {}, method = 'GET', port = process.env.PORT) {
   return new Promise<Raw>((resolve, reject) => {
     const request = http.request(
-      { host: process.env.HOST, port: process.env.PORT, path, method, headers: { host, ...headers }, agent: false },
+      { host: process.env.HOST, port, path, method, headers: { host, ...headers }, agent: false },
       (response) => {
         const chunks: Buffer[] = []
         response.on('data', (chunk) => chunks.push(chunk))
@@ -97,6 +98,25 @@ test.group('HTTP caching of public pages', () => {
     assert.isUndefined(hit.headers['x-request-id'], 'answered before AdonisJS made a context')
     assert.include(hit.headers['content-security-policy']!, "default-src 'self'")
     assert.equal(hit.headers['x-frame-options'], 'DENY')
+  })
+
+  test('with the page cache off, public pages keep one Vary, their validator and their 304', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('http_off'), { posts: 2 })
+    const server = await startAppServer(3393, { PAGE_CACHE: 'off' })
+    try {
+      const get = (headers: Record<string, string> = {}) => fetchRaw(blog.domain, '/', headers, 'GET', String(server.port))
+      const first = await get({ 'accept-encoding': 'gzip' })
+      assert.equal(first.status, 200)
+      assert.equal(first.headers['content-encoding'], 'gzip')
+      assert.equal(first.headers.vary, 'Accept-Encoding, Cookie', 'named once each')
+      assert.match(first.headers['cache-control']!, /^public, /)
+      const again = await get()
+      assert.isUndefined(again.headers['x-page-cache'], 'rendered anew')
+      assert.equal(again.headers.etag, first.headers.etag)
+      assert.equal((await get({ 'if-none-match': first.headers.etag! })).status, 304)
+    } finally {
+      await server.stop()
+    }
   })
 
   test("an owner's pages are private and never stored; they are compressed when asked", async ({ assert }) => {

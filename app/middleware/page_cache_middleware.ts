@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import cacheConfig from '#config/cache'
 import pageCache, { type CachedPage } from '#services/page_cache'
-import { HIT_HEADER, PUBLIC_CACHE_CONTROL, PUBLIC_VARY, deliver, etagOf, matchesEtag } from '#services/page_delivery'
+import { HIT_HEADER, PUBLIC_CACHE_CONTROL, PUBLIC_VARY, etagOf, matchesEtag } from '#services/page_delivery'
 import { CACHEABLE_ROUTES, publicPageKey } from '#services/public_pages'
 import { hasSessionCookie } from '#services/visitors'
 
@@ -62,17 +62,15 @@ export default class PageCacheMiddleware {
 
 function send(ctx: HttpContext, tenantId: number, key: string, page: CachedPage, hit: boolean) {
   const { request, response } = ctx
-  const delivery = deliver(page, {
+  const answer = pageCache.respond(tenantId, key, page, {
     acceptEncoding: request.header('accept-encoding'),
     ifNoneMatch: request.header('if-none-match'),
     ifModifiedSince: request.header('if-modified-since'),
   })
-  for (let i = 0; i < delivery.head.length; i += 2) {
-    if (hit || delivery.head[i] !== HIT_HEADER) response.header(delivery.head[i], delivery.head[i + 1])
+  for (let i = 0; i < answer.head.length; i += 2) {
+    if (hit || answer.head[i] !== HIT_HEADER) response.header(answer.head[i], answer.head[i + 1])
   }
-  if (delivery.status === 304) return response.status(304).send(null)
-  const body = delivery.encoding ? page[delivery.encoding] : pageCache.plain(tenantId, key, page)
-  response.status(200).send(body)
+  response.status(answer.status).send(answer.body)
 }
 
 /*

@@ -2,16 +2,16 @@ import { brotliCompressSync, constants, gunzipSync, gzipSync } from 'node:zlib'
 import cacheConfig from '#config/cache'
 import { ByteLru } from '#tenancy/byte_lru'
 import { tenancyEvents } from '#tenancy/tenancy_events'
-import { etagOf, type PageHeads } from '#services/page_delivery'
+import { deliver, etagOf, type PageHeads, type PageRequest } from '#services/page_delivery'
 
 /*
  * A public page as every anonymous visitor gets it: its shared headers, its body stored
- * compressed (gzip and brotli, made once when the page is stored) and its validators.
+ * gzipped and its validators. The brotli copy, made at the same time, is kept apart.
  */
 export interface CachedPage {
   headers: Record<string, string>
   gzip: Buffer
-  br: Buffer
+  brLength: number
   identityLength: number
   etag: string
   lastModified: string
@@ -21,17 +21,29 @@ export interface CachedPage {
 }
 
 /*
+ * A brotli or plain body of one stored page: checked against the page it was made from,
+ * so a visitor served an older page never gets a newer page's bytes under its headers.
+ */
+interface Copy {
+  page: CachedPage
+  body: Buffer
+}
+
+/*
  * Whole pages of a blog as an anonymous visitor sees them, per tenant and canonical page
- * (#services/public_pages), stored compressed within the page share of the memory budget,
- * no blog above its own share of that. Clients that do not accept compression are served
- * from a small set of recently used uncompressed bodies, or the gzip is inflated for them.
- * Entries go when the tenant's content changes (a write committed in any process), when
+ * (#services/public_pages), within the page share of the memory budget, no blog above its
+ * own share of that. Every stored page keeps its gzip (three quarters of the share: the
+ * home pages of 10,000 blogs fit in one worker's default budget). Brotli copies and plain
+ * bodies live in an eighth each, so only recently used pages have them: a client that
+ * accepts brotli gets gzip for the others, and one that accepts no compression gets the
+ * gzip inflated. Nothing is compressed on a hit. Entries go when the tenant's content changes (a write committed in any process), when
  * the tenant or its domains change, and after a TTL that only backs up the notifications.
  * A fill that raced with a change is not kept: each tenant has a generation number.
  */
 export class PageCache {
   #pages: ByteLru<CachedPage>
-  #plain: ByteLru<Buffer>
+  #brotli: ByteLru<Copy>
+  #plain: ByteLru<Copy>
   #generations = new Map<number, number>()
   #epoch = 0
   readonly stats = { hits: 0, misses: 0, fills: 0 }
@@ -41,16 +53,18 @@ export class PageCache {
     maxBytes: number,
     tenantShare: number
   ) {
-    const plainBytes = Math.floor(maxBytes / 4)
-    this.#pages = new ByteLru(maxBytes - plainBytes, Math.floor((maxBytes - plainBytes) * tenantShare))
-    this.#plain = new ByteLru(plainBytes, Math.floor(plainBytes * tenantShare))
+    const eighth = Math.floor(maxBytes / 8)
+    const pagesBytes = maxBytes - 2 * eighth
+    this.#pages = new ByteLru(pagesBytes, Math.floor(pagesBytes * tenantShare))
+    this.#brotli = new ByteLru(eighth, Math.floor(eighth * tenantShare))
+    this.#plain = new ByteLru(eighth, Math.floor(eighth * tenantShare))
     tenancyEvents.on('content', (tenantId: number) => this.invalidate(tenantId))
     tenancyEvents.on('tenant', (tenantId: number) => this.invalidate(tenantId))
     tenancyEvents.on('tenants', () => this.clear())
   }
 
   get bytes() {
-    return this.#pages.bytes + this.#plain.bytes
+    return this.#pages.bytes + this.#brotli.bytes + this.#plain.bytes
   }
 
   get entries() {
@@ -58,22 +72,22 @@ export class PageCache {
   }
 
   tenantBytes(tenantId: number) {
-    return this.#pages.groupBytes(tenantId) + this.#plain.groupBytes(tenantId)
+    return this.#pages.groupBytes(tenantId) + this.#brotli.groupBytes(tenantId) + this.#plain.groupBytes(tenantId)
   }
 
   generation(tenantId: number) {
     return `${this.#epoch}.${this.#generations.get(tenantId) ?? 0}`
   }
 
+  /*
+   * The stored page, if current. Callers count hits and misses: a miss before the
+   * framework runs is looked up again inside it, and counts once.
+   */
   get(tenantId: number, key: string): CachedPage | undefined {
     const cacheKey = `${tenantId} ${key}`
     const page = this.#pages.get(cacheKey)
-    if (page && page.expiresAt > Date.now()) {
-      this.stats.hits++
-      return page
-    }
+    if (page && page.expiresAt > Date.now()) return page
     if (page) this.#pages.delete(cacheKey)
-    this.stats.misses++
     return undefined
   }
 
@@ -82,14 +96,15 @@ export class PageCache {
    * returns the entry, which the first visitor is served from too.
    */
   set(tenantId: number, key: string, generation: string, headers: Record<string, string>, body: Buffer) {
+    const br = compact(
+      brotliCompressSync(body, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+      })
+    )
     const page: CachedPage = {
       headers,
       gzip: compact(gzipSync(body, { level: 6 })),
-      br: compact(
-        brotliCompressSync(body, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-        })
-      ),
+      brLength: br.length,
       identityLength: body.length,
       etag: etagOf(body),
       lastModified: new Date().toUTCString(),
@@ -98,28 +113,44 @@ export class PageCache {
     if (generation !== this.generation(tenantId)) return page
     const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
     const cacheKey = `${tenantId} ${key}`
-    this.#plain.set(cacheKey, compact(body), body.length, tenantId)
-    if (this.#pages.set(cacheKey, page, page.gzip.length + page.br.length + headerBytes + 120, tenantId)) {
-      this.stats.fills++
+    if (!this.#pages.set(cacheKey, page, page.gzip.length + headerBytes + 120, tenantId)) {
+      this.#brotli.delete(cacheKey)
+      this.#plain.delete(cacheKey)
+      return page
     }
+    this.stats.fills++
+    this.#brotli.set(cacheKey, { page, body: br }, br.length, tenantId)
+    this.#plain.set(cacheKey, { page, body: compact(body) }, body.length, tenantId)
     return page
   }
 
   /*
-   * The uncompressed body, for clients that accept no compression.
+   * What one visitor gets of a stored page (#services/page_delivery), and the bytes of it.
    */
-  plain(tenantId: number, key: string, page: CachedPage): Buffer {
+  respond(tenantId: number, key: string, page: CachedPage, request: PageRequest) {
+    const br = this.#brotli.get(`${tenantId} ${key}`)
+    const brotli = br?.page === page ? br.body : undefined
+    const delivery = deliver(page, request, brotli !== undefined)
+    let body: Buffer | null = null
+    if (delivery.status === 200) {
+      body = delivery.encoding === 'br' ? brotli! : delivery.encoding === 'gzip' ? page.gzip : this.#plainOf(tenantId, key, page)
+    }
+    return { status: delivery.status, head: delivery.head, body }
+  }
+
+  #plainOf(tenantId: number, key: string, page: CachedPage): Buffer {
     const cacheKey = `${tenantId} ${key}`
     const kept = this.#plain.get(cacheKey)
-    if (kept) return kept
+    if (kept?.page === page) return kept.body
     const body = compact(gunzipSync(page.gzip))
-    this.#plain.set(cacheKey, body, body.length, tenantId)
+    if (this.#pages.peek(cacheKey) === page) this.#plain.set(cacheKey, { page, body }, body.length, tenantId)
     return body
   }
 
   invalidate(tenantId: number) {
     this.#generations.set(tenantId, (this.#generations.get(tenantId) ?? 0) + 1)
     this.#pages.deleteGroup(tenantId)
+    this.#brotli.deleteGroup(tenantId)
     this.#plain.deleteGroup(tenantId)
   }
 
@@ -127,6 +158,7 @@ export class PageCache {
     this.#epoch++
     this.#generations.clear()
     this.#pages.clear()
+    this.#brotli.clear()
     this.#plain.clear()
   }
 }

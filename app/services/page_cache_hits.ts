@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { transportSecurity, trustedProxy } from '#config/app'
 import cacheConfig from '#config/cache'
 import pageCache from '#services/page_cache'
-import { deliver } from '#services/page_delivery'
 import { publicPageKey } from '#services/public_pages'
 import { hasSessionCookie } from '#services/visitors'
 import tenancy from '#tenancy/service'
@@ -38,17 +37,17 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
   if (!page) return false
 
   pageCache.stats.hits++
-  const delivery = deliver(page, {
+  const answer = pageCache.respond(tenant.id, key, page, {
     acceptEncoding: headers['accept-encoding'],
     ifNoneMatch: headers['if-none-match'],
     ifModifiedSince: headers['if-modified-since'],
   })
   const head = secure && transportSecurity.hstsHeader
-    ? [...delivery.head, 'strict-transport-security', transportSecurity.hstsHeader]
-    : delivery.head
-  response.writeHead(delivery.status, head)
-  if (delivery.status === 304) response.end()
-  else response.end(delivery.encoding ? page[delivery.encoding] : pageCache.plain(tenant.id, key, page))
+    ? [...answer.head, 'strict-transport-security', transportSecurity.hstsHeader]
+    : answer.head
+  response.writeHead(answer.status, head)
+  if (answer.body) response.end(answer.body)
+  else response.end()
   return true
 }
 

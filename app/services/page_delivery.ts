@@ -4,7 +4,7 @@ import type { CachedPage } from '#services/page_cache'
 
 /*
  * How a stored public page goes to one visitor: a 304 when their copy is current, else the
- * body in the best encoding they accept. The same answer whether the page is served before
+ * body in the best encoding they accept of those the cache holds for it. The same answer whether the page is served before
  * the framework runs (#services/page_cache_hits) or by the page cache middleware. Each
  * stored page keeps its response heads ready, so a hit writes them without building any.
  */
@@ -40,10 +40,11 @@ export const PUBLIC_VARY = 'Accept-Encoding, Cookie'
 
 export const HIT_HEADER = 'x-page-cache'
 
-export function deliver(page: CachedPage, request: PageRequest): Delivery {
+export function deliver(page: CachedPage, request: PageRequest, brotliKept: boolean): Delivery {
   const heads = (page.heads ??= headsOf(page))
   if (isCurrent(page, request)) return { status: 304, encoding: null, head: heads.notModified }
-  const encoding = preferredEncoding(request.acceptEncoding)
+  const accepted = acceptedEncodings(request.acceptEncoding)
+  const encoding = accepted.br && brotliKept ? 'br' : accepted.gzip ? 'gzip' : null
   return { status: 200, encoding, head: heads[encoding ?? 'identity'] }
 }
 
@@ -59,7 +60,7 @@ function headsOf(page: CachedPage): PageHeads {
   return {
     identity: [...validators, 'content-length', String(page.identityLength)],
     gzip: [...validators, 'content-encoding', 'gzip', 'content-length', String(page.gzip.length)],
-    br: [...validators, 'content-encoding', 'br', 'content-length', String(page.br.length)],
+    br: [...validators, 'content-encoding', 'br', 'content-length', String(page.brLength)],
     notModified: validators,
   }
 }
@@ -88,17 +89,24 @@ function isCurrent(page: CachedPage, { ifNoneMatch, ifModifiedSince }: PageReque
 }
 
 /*
- * Brotli when accepted, else gzip, else none; `;q=0` refuses a coding.
+ * Brotli when accepted, else gzip, else none.
  */
 export function preferredEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
-  if (!acceptEncoding) return null
-  let gzip = false
+  const accepted = acceptedEncodings(acceptEncoding)
+  return accepted.br ? 'br' : accepted.gzip ? 'gzip' : null
+}
+
+/*
+ * Which of our codings a client accepts; `;q=0` refuses one, `*` stands for gzip.
+ */
+export function acceptedEncodings(acceptEncoding: string | undefined) {
+  const accepted = { br: false, gzip: false }
+  if (!acceptEncoding) return accepted
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';')
-    const refused = params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))
-    if (refused) continue
-    if (name === 'br') return 'br'
-    if (name === 'gzip' || name === 'x-gzip' || name === '*') gzip = true
+    if (params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))) continue
+    if (name === 'br') accepted.br = true
+    if (name === 'gzip' || name === 'x-gzip' || name === '*') accepted.gzip = true
   }
-  return gzip ? 'gzip' : null
+  return accepted
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 
 /*
@@ -36,6 +36,12 @@ test.group('In a real browser', (group) => {
     const username = `br_${(process.pid % 10_000).toString(36)}${Date.now().toString(36).slice(-4)}`
     const blogOrigin = `http://${username.replaceAll('_', '-')}.localhost:${port}`
     const page = await browser.newPage()
+    /*
+     * Edge reads a tag only at the start of a line: a misplaced one is printed as text.
+     */
+    const renderedCleanly = async (on: Page) => {
+      assert.notMatch(await on.content(), /@!?[a-z]+\(|\{\{|\}\}/i, `template source printed on ${on.url()}`)
+    }
 
     await page.goto(`http://localhost:${port}/`)
     await page.getByRole('link', { name: 'Start your blog' }).click()
@@ -48,14 +54,28 @@ test.group('In a real browser', (group) => {
 
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), 'Welcome to your new blog')
+    await renderedCleanly(page)
 
     await page.getByRole('link', { name: 'New post' }).click()
+    const tooDeep = `${'> '.repeat(40)}a quote nested too deep`
+    await page.getByLabel('Title').fill('Nested too deep')
+    await page.getByLabel('Content (Markdown)').fill(tooDeep)
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText('Quotes and lists can be nested at most 16 levels deep.').waitFor()
+    assert.equal(await page.getByLabel('Content (Markdown)').inputValue(), tooDeep, 'the text is kept')
+    assert.equal(await page.getByLabel('Title').inputValue(), 'Nested too deep')
+    await renderedCleanly(page)
+    await mkdir(app.tmpPath(), { recursive: true })
+    await page.screenshot({ path: app.tmpPath('screenshot-refused-post.png'), fullPage: true })
+
     await page.getByLabel('Title').fill('Hello from a real browser')
     await page.getByLabel('Content (Markdown)').fill('This is **bold** and [a link](https://example.com).')
     await page.getByLabel('Published (visible to everyone)').check()
     await page.getByRole('button', { name: 'Save' }).click()
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), 'Published “Hello from a real browser”.')
+    assert.notInclude(await page.textContent('main'), 'Nested too deep', 'the refused post was not saved')
+    await page.screenshot({ path: app.tmpPath('screenshot-dashboard.png'), fullPage: true })
 
     const reader = await browser.newPage()
     await reader.goto(`${blogOrigin}/`)
@@ -63,8 +83,8 @@ test.group('In a real browser', (group) => {
     await reader.getByRole('link', { name: 'Hello from a real browser' }).click()
     await reader.waitForURL(`${blogOrigin}/posts/hello-from-a-real-browser`)
     assert.equal(await reader.textContent('.content strong'), 'bold')
+    await renderedCleanly(reader)
 
-    await mkdir(app.tmpPath(), { recursive: true })
     await reader.goto(`${blogOrigin}/`)
     await reader.screenshot({ path: app.tmpPath('screenshot-blog.png'), fullPage: true })
 
@@ -75,6 +95,27 @@ test.group('In a real browser', (group) => {
     assert.notInclude(otherText, 'Hello from a real browser')
     const missing = await reader.goto(`http://${other.domain}:${port}/posts/hello-from-a-real-browser`)
     assert.equal(missing?.status(), 404)
+
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.waitForURL(`${blogOrigin}/`)
+    await page.getByRole('link', { name: 'Log in' }).waitFor()
+    await renderedCleanly(page)
+    assert.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0)
+    await page.goto(`${blogOrigin}/dashboard`)
+    assert.match(page.url(), /\/login/, 'the dashboard asks for a login again')
+
+    await page.goto(`http://localhost:${port}/`)
+    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Log in' }).click()
+    await page.getByLabel('Email or username').fill(username)
+    await page.getByLabel('Password').fill('a long enough password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.waitForURL(`${blogOrigin}/dashboard`)
+    await page.goto(`http://localhost:${port}/`)
+    await page.getByRole('button', { name: 'My blog', exact: true }).waitFor()
+    await renderedCleanly(page)
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByRole('link', { name: 'Start a blog' }).waitFor()
+    assert.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0)
   })
     .skip(!hasChromium, `chromium not found at ${CHROMIUM}`)
 })

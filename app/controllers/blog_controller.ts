@@ -7,7 +7,12 @@ import { pageNumber } from '#services/public_pages'
 
 export default class BlogController {
   async index({ view, request, tenant }: HttpContext) {
-    const posts = presentPage(await publishedPage(tenant!, pageNumber(request.qs().page)))
+    const page = await publishedPage(tenant!, pageNumber(request.qs().page))
+    // A page past the last is not a page: it is neither rendered as one nor stored.
+    if (page.page > 1 && page.posts.length === 0) {
+      throw new Exception('There are no posts on this page.', { status: 404, code: 'E_NO_SUCH_PAGE' })
+    }
+    const posts = presentPage(page)
     return view.render('pages/blog/index', { blog: tenant, posts })
   }
 

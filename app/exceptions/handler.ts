@@ -87,6 +87,7 @@ const CLIENT_MESSAGES: Record<number, string> = {
 
 function clientMessage(error: any) {
   if (error.code === 'E_UNKNOWN_HOST') return 'No blog lives at this address.'
+  if (error.code === 'E_NO_SUCH_PAGE') return error.message
   if (error.code === 'E_BAD_BODY_ENCODING') {
     return 'Send the form again without compressing it: compressed request bodies are not accepted.'
   }

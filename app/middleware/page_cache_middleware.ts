@@ -14,7 +14,14 @@ import { hasSessionCookie } from '#services/visitors'
  * session (a logged-in owner, a visitor with a flash message) gets the page rendered for
  * them. Every public page leaves with a validator and a shared cache policy.
  */
-const UNSHARED_HEADERS = new Set(['set-cookie', 'x-request-id', 'content-length', 'cache-control', 'vary'])
+const UNSHARED_HEADERS = new Set([
+  'set-cookie',
+  'x-request-id',
+  'content-length',
+  'cache-control',
+  'vary',
+  'strict-transport-security',
+])
 
 export default class PageCacheMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -29,7 +36,12 @@ export default class PageCacheMiddleware {
       return next()
     }
 
-    const key = publicPageKey(request.secure(), request.url(), new URLSearchParams(request.parsedUrl.query ?? ''))
+    const key = publicPageKey(
+      request.secure(),
+      request.host() ?? undefined,
+      request.url(),
+      new URLSearchParams(request.parsedUrl.query ?? '')
+    )
     if (cacheConfig.pages.enabled) {
       const page = pageCache.get(tenant.id, key)
       if (page) {

@@ -21,7 +21,8 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
 
   const remote = request.socket.remoteAddress ?? ''
   const proxied = trustedProxy(remote, 0)
-  const host = normalizeHost(firstValue(proxied && headers['x-forwarded-host']) ?? headers.host)
+  const requestedHost = firstValue(proxied && headers['x-forwarded-host']) ?? headers.host
+  const host = normalizeHost(requestedHost)
   if (!host || tenancy.isMainHost(host)) return false
   const tenant = tenancy.resolver.peek(host)
   if (!tenant) return false
@@ -32,7 +33,7 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
   const url = request.url ?? '/'
   const mark = url.indexOf('?')
   const path = mark === -1 ? url : url.slice(0, mark)
-  const key = publicPageKey(secure, path, mark === -1 ? null : new URLSearchParams(url.slice(mark + 1)))
+  const key = publicPageKey(secure, requestedHost, path, mark === -1 ? null : new URLSearchParams(url.slice(mark + 1)))
   const page = pageCache.get(tenant.id, key)
   if (!page) return false
 

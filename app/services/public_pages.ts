@@ -23,12 +23,16 @@ export function pageNumber(raw: unknown): number {
 }
 
 /*
- * The cache key of a public page: scheme (pages carry absolute links), path, and the
- * page number where the path is paged.
+ * The cache key of a public page: scheme and port of the Host it was asked for (pages
+ * carry absolute links, see #services/urls), path, and the page number where the path is
+ * paged. A repeated `page` is page 1, as the controllers read it (the query parser makes
+ * it a list), so no address stores one page under another's key.
  */
-export function publicPageKey(secure: boolean, path: string, query: URLSearchParams | null) {
-  const scheme = secure ? 'https' : 'http'
-  if (path !== '/') return `${scheme} ${path}`
-  const page = pageNumber(query?.get('page') ?? undefined)
-  return page > 1 ? `${scheme} /?page=${page}` : `${scheme} /`
+export function publicPageKey(secure: boolean, host: string | undefined, path: string, query: URLSearchParams | null) {
+  const port = host?.match(/:(\d+)$/)?.[1]
+  const origin = `${secure ? 'https' : 'http'}${port ? `:${port}` : ''}`
+  if (path !== '/') return `${origin} ${path}`
+  const pages = query?.getAll('page') ?? []
+  const page = pageNumber(pages.length === 1 ? pages[0] : undefined)
+  return page > 1 ? `${origin} /?page=${page}` : `${origin} /`
 }

@@ -28,8 +28,9 @@ test.group('Reading a blog', () => {
     assert.notInclude(third.text(), 'href="/?page=4"')
 
     const beyond = await reader.get(blog.domain, '/?page=9')
-    beyond.assertStatus(200)
+    beyond.assertStatus(404)
     assert.include(beyond.text(), 'There are no posts on this page.')
+    assert.include(beyond.text(), 'Go to the home page')
     ;(await reader.get(blog.domain, '/?page=abc')).assertStatus(200)
   })
 

@@ -70,6 +70,17 @@ test.group('Session expiry on the server', (group) => {
     assert.isAbove(kept.length, 0)
     assert.isTrue(kept.every((cookie) => /;\s*secure/i.test(cookie)), kept.join('\n'))
     assert.match(overHttps.headers['strict-transport-security'] as string, /^max-age=\d+$/)
+
+    const reader = new Browser('127.0.0.1', server.url)
+    reader.keepCookies = false
+    const pages = []
+    for (let i = 0; i < 3; i++) pages.push(await reader.get(blog.domain, '/', https))
+    assert.equal(pages[2].headers['x-page-cache'], 'hit')
+    for (const page of pages) {
+      assert.match(page.headers['strict-transport-security'] as string, /^max-age=\d+$/, 'once, on a render and on a hit')
+    }
+    const overPlainHttp = await reader.get(blog.domain, '/')
+    assert.isUndefined(overPlainHttp.headers['strict-transport-security'], 'a page stored over https carries none over http')
   }).timeout(30_000)
 })
 

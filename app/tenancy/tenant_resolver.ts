@@ -24,6 +24,12 @@ export interface ResolverOptions {
 export type TenancyChange = { tenantIds: number[]; hosts: string[] } | 'all'
 
 /*
+ * Unknown hosts are one group of the cache, held to a quarter of it (as is each tenant's
+ * hosts), so a flood of made-up hosts evicts other made-up hosts, not the blogs' own.
+ */
+const UNKNOWN_HOSTS = 0
+
+/*
  * Host → tenant lookups, cached in process within a byte budget (least recently used
  * hosts go first), so a flood of made-up hosts cannot grow it. Unknown hosts are
  * remembered briefly, and every entry expires after `ttlMs` as a backstop for
@@ -35,7 +41,7 @@ export class TenantResolver {
   #generation = 0
 
   constructor(private options: ResolverOptions) {
-    this.#cache = new ByteLru(options.maxBytes)
+    this.#cache = new ByteLru(options.maxBytes, Math.floor(options.maxBytes / 4))
   }
 
   /*
@@ -86,7 +92,7 @@ export class TenantResolver {
   #remember(host: string, tenant: TenantRef | null) {
     const ttl = tenant ? this.options.ttlMs : this.options.negativeTtlMs
     const bytes = tenant ? JSON.stringify(tenant).length * 2 : 0
-    this.#cache.set(host, { tenant, expiresAt: Date.now() + ttl }, host.length + bytes, tenant?.id ?? null)
+    this.#cache.set(host, { tenant, expiresAt: Date.now() + ttl }, host.length + bytes, tenant?.id ?? UNKNOWN_HOSTS)
   }
 
   async #load(host: string): Promise<TenantRef | null> {

@@ -4,7 +4,7 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
 /*
  * Answers some requests before the framework sees them (the page cache's hits,
- * start/page_cache_hits.ts); returns false for the others.
+ * #services/page_cache_hits); returns false for the others.
  */
 type EarlyResponder = (request: IncomingMessage, response: ServerResponse) => boolean
 let earlyResponder: EarlyResponder | null = null
@@ -21,7 +21,13 @@ export function answerEarly(responder: EarlyResponder) {
  */
 export function createHttpServer(handler: Handler) {
   return createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
-    if (earlyResponder?.(request, response)) return
+    try {
+      if (earlyResponder?.(request, response)) return
+    } catch {
+      // Outside the framework no error handler would catch it: the request goes on to
+      // AdonisJS, which answers (or reports) it, unless a reply had already begun.
+      if (response.headersSent) return void response.destroy()
+    }
     handler(request, response)
   })
 }

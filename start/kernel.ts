@@ -8,7 +8,7 @@ server.errorHandler(() => import('#exceptions/handler'))
  * client accepts it. The files of public/ are served from memory before tenant
  * resolution. Every other request passes the tenant middleware, matched route or not;
  * anonymous public pages may then come from the page cache (most hits are answered even
- * earlier, start/page_cache_hits.ts).
+ * earlier, #services/page_cache_hits).
  * What misses the cache is rate-limited per client and per blog (fair shares), and its
  * body is read in full before any route takes a database connection: a client that sends
  * its body slowly holds a socket, never a connection.

@@ -8,8 +8,8 @@ const COMPRESSIBLE = /^(text\/|application\/(atom\+)?xml|application\/json)/
 
 /*
  * Rendered responses (pages for one visitor, forms, errors) go out compressed when the
- * client accepts it. Stored public pages come compressed already; static files are left to
- * the static server.
+ * client accepts it. Stored public pages come compressed already, and so do the files of
+ * public/ (#middleware/assets_middleware).
  */
 export default class CompressionMiddleware {
   async handle({ request, response }: HttpContext, next: NextFn) {

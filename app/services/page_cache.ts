@@ -32,11 +32,12 @@ interface Copy {
 /*
  * Whole pages of a blog as an anonymous visitor sees them, per tenant and canonical page
  * (#services/public_pages), within the page share of the memory budget, no blog above its
- * own share of that. Every stored page keeps its gzip (three quarters of the share: the
- * home pages of 10,000 blogs fit in one worker's default budget). Brotli copies and plain
- * bodies live in an eighth each, so only recently used pages have them: a client that
- * accepts brotli gets gzip for the others, and one that accepts no compression gets the
- * gzip inflated. Nothing is compressed on a hit. Entries go when the tenant's content changes (a write committed in any process), when
+ * own share of that. Every stored page keeps its gzip (five eighths of the share: the
+ * home pages of 10,000 blogs fit in one worker's default budget). Plain bodies (a quarter)
+ * and brotli copies (an eighth) are kept for recently used pages only: a client that
+ * accepts no compression gets the gzip inflated for the others (which costs more than
+ * anything else on a hit, so plain bodies get the larger share), and one that accepts
+ * brotli gets gzip. Nothing is compressed on a hit. Entries go when the tenant's content changes (a write committed in any process), when
  * the tenant or its domains change, and after a TTL that only backs up the notifications.
  * A fill that raced with a change is not kept: each tenant has a generation number.
  */
@@ -54,10 +55,10 @@ export class PageCache {
     tenantShare: number
   ) {
     const eighth = Math.floor(maxBytes / 8)
-    const pagesBytes = maxBytes - 2 * eighth
+    const pagesBytes = maxBytes - 3 * eighth
     this.#pages = new ByteLru(pagesBytes, Math.floor(pagesBytes * tenantShare))
     this.#brotli = new ByteLru(eighth, Math.floor(eighth * tenantShare))
-    this.#plain = new ByteLru(eighth, Math.floor(eighth * tenantShare))
+    this.#plain = new ByteLru(2 * eighth, Math.floor(2 * eighth * tenantShare))
     tenancyEvents.on('content', (tenantId: number) => this.invalidate(tenantId))
     tenancyEvents.on('tenant', (tenantId: number) => this.invalidate(tenantId))
     tenancyEvents.on('tenants', () => this.clear())

@@ -108,8 +108,6 @@ test.group('Writing posts', () => {
     assert.equal(response.status(), 422, 'the form comes back in the same response')
     assert.include(response.text(), 'id="field-title-error"')
     assert.include(response.text(), 'Kept content</textarea>')
-    const cookies = [response.headers()['set-cookie'] ?? []].flat().join('')
-    assert.isBelow(cookies.length, 4096, 'nothing of the input goes through the session cookie')
     assert.lengthOf(await postsOf(blog.schemaName), 0)
   })
 

@@ -3,6 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { test } from '@japa/runner'
 import { startAppServer } from '#tests/helpers/app_server'
 import { Browser } from '#tests/helpers/browser'
+import { untilCached } from '#tests/helpers/page_cache'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 
@@ -30,14 +31,7 @@ function fetchRaw(host: string, path: string, headers: Record<string, string> = 
   })
 }
 
-async function stored(host: string, path = '/') {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const reply = await fetchRaw(host, path)
-    if (reply.headers['x-page-cache'] === 'hit') return reply
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`${host}${path} was never served from the cache`)
-}
+const stored = (host: string, path = '/') => untilCached(() => fetchRaw(host, path), `${host}${path}`)
 
 test.group('HTTP caching of public pages', () => {
   test('public pages carry a shared cache policy, validators and Vary; a current copy gets a 304', async ({

@@ -1,24 +1,14 @@
 import { test } from '@japa/runner'
 import { Browser } from '#tests/helpers/browser'
 import { runAce } from '#tests/helpers/ace'
+import { untilCached } from '#tests/helpers/page_cache'
 import { recentlyUpdatedBlogs } from '#services/blog_directory'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD, signupFields, uniqueUsername } from '#tests/helpers/visitor'
 
 const anonymous = (host: string, path = '/') => new Browser().get(host, path)
 
-/*
- * Asks until the page comes from the cache: a fill is discarded when tenancy news (another
- * test's tenant creation, say) arrives while it renders.
- */
-async function fromCache(host: string, path = '/') {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const page = await anonymous(host, path)
-    if (page.headers['x-page-cache'] === 'hit') return page
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`${host}${path} was never served from the cache`)
-}
+const fromCache = (host: string, path = '/') => untilCached(() => anonymous(host, path), `${host}${path}`)
 
 test.group('Page cache for anonymous visitors', () => {
   test('serves repeat visits from memory, per tenant, without a session cookie', async ({ assert }) => {
@@ -87,6 +77,29 @@ test.group('Page cache for anonymous visitors', () => {
         assert.equal(page.body, original.body, variant)
       }
     }
+  })
+
+  test('no address stores a page under another page\'s key: a repeated ?page=, a Host with another port', async ({
+    assert,
+  }) => {
+    const blog = await createBlog(uniqueName('pc_poison'), { posts: 12 })
+    const firstPage = await fromCache(blog.domain, '/')
+    const repeated = await anonymous(blog.domain, '/?page=2&page=3')
+    assert.equal(repeated.body, firstPage.body, 'a repeated page is page 1, as the blog reads it')
+    const secondPage = await fromCache(blog.domain, '/?page=2')
+    assert.notEqual(secondPage.body, firstPage.body)
+    assert.include(secondPage.body, `${blog.schemaName} post 1<`)
+
+    for (let i = 0; i < 2; i++) {
+      const pastTheLast = await anonymous(blog.domain, '/?page=99')
+      assert.equal(pastTheLast.status, 404, 'a page past the last is not a page')
+      assert.isUndefined(pastTheLast.headers['x-page-cache'], 'and is not stored')
+    }
+
+    const otherPort = await anonymous(`${blog.domain}:1`, '/feed.xml')
+    assert.include(otherPort.body, `${blog.domain}:1/`, 'pages link to the host they were asked for')
+    const feed = await fromCache(blog.domain, '/feed.xml')
+    assert.notInclude(feed.body, `${blog.domain}:1/`)
   })
 
   test('a returning browser with cookies other than a session is served from memory', async ({ assert }) => {

@@ -43,6 +43,7 @@ test.group('Request lifecycle: what a request may hold, and for how long', () =>
     await new Promise((resolve) => setTimeout(resolve, 500))
 
     const held = await idleInTransaction()
+    const slotsHeld = tenancy.gate.inUse(attacked.id)
     const started = performance.now()
     const dashboard = await owner.get(victim.domain, '/dashboard')
     const victimMs = performance.now() - started
@@ -55,6 +56,7 @@ test.group('Request lifecycle: what a request may hold, and for how long', () =>
         `${Math.min(...closedAfter).toFixed(0)}-${Math.max(...closedAfter).toFixed(0)} ms with ${[...statuses]}`
     )
     assert.equal(held, 0, 'no transaction is open while a body is still arriving')
+    assert.equal(slotsHeld, 0, 'no tenant connection slot is leased while a body is still arriving')
     assert.equal(dashboard.status, 200)
     assert.isBelow(victimMs, 1000)
     assert.deepEqual([...statuses], [408])

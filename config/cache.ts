@@ -9,9 +9,18 @@ import env from '#start/env'
 const totalBytes = env.get('CACHE_MEMORY_MB', 64) * 1024 * 1024
 const hostsBytes = Math.floor(totalBytes / 8)
 
+/*
+ * Every process LISTENs for the notifications of committed writes and tenancy changes and
+ * drops what they make stale at once, so expiry is only a backstop and can be long. LISTEN
+ * needs a session of its own: turn it off behind a transaction-mode PgBouncer, and the
+ * shorter TTLs then bound how long a change made elsewhere can be served stale.
+ */
+const listen = env.get('TENANT_CACHE_LISTEN', true)
+
 const cacheConfig = {
   totalBytes,
   hostsBytes,
+  listen,
   pages: {
     maxBytes: totalBytes - hostsBytes,
     tenantShare: env.get('PAGE_CACHE_TENANT_SHARE', 0.1),
@@ -22,9 +31,11 @@ const cacheConfig = {
     enabled: env.get('PAGE_CACHE', 'on') === 'on',
     /*
      * Writes drop a blog's pages at once, in every process (NOTIFY); the TTL only bounds
-     * staleness where no notice can arrive (writes made outside the app by SQL).
+     * staleness where no notice can arrive (writes made outside the app by SQL, or no
+     * LISTEN). Each expiry is a render: 10,000 blogs at 5 minutes would re-render 33
+     * home pages a second in every worker for nothing.
      */
-    ttlMs: env.get('PAGE_CACHE_TTL_MS', 300_000),
+    ttlMs: env.get('PAGE_CACHE_TTL_MS', listen ? 3_600_000 : 300_000),
   },
 
   /*

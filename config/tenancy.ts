@@ -10,16 +10,13 @@ const tenancyConfig = {
 
   /*
    * Resolved hosts stay cached until a tenant or domain changes (the app LISTENs for the
-   * triggers' notifications) or this TTL passes, whichever comes first. Unknown hosts are
-   * remembered for a shorter time.
+   * triggers' notifications, config/cache.ts) or this TTL passes, whichever comes first;
+   * an expired host is refreshed in the background while its readers are served. Unknown
+   * hosts are remembered for a shorter time.
    */
   cache: {
-    /*
-     * LISTEN needs a session of its own: turn it off behind a transaction-mode PgBouncer
-     * (the TTL then bounds how long a changed domain can be served stale).
-     */
-    listen: env.get('TENANT_CACHE_LISTEN', true),
-    ttlMs: env.get('TENANT_CACHE_TTL_MS', 60_000),
+    listen: cacheConfig.listen,
+    ttlMs: env.get('TENANT_CACHE_TTL_MS', cacheConfig.listen ? 600_000 : 60_000),
     negativeTtlMs: 5_000,
     maxBytes: cacheConfig.hostsBytes,
   },

@@ -1,7 +1,7 @@
 /*
  * Wires the page cache into the server: its hits are answered before the framework runs,
  * and `kill -USR2 <pid>` prints its statistics (hits, misses, fills, entries, bytes, and
- * how often tenant work ran on its own connection slot) as one PAGE_CACHE_STATS line on
+ * how often tenant work ran on its own connection slot, and the process's memory) as one PAGE_CACHE_STATS line on
  * standard output, for operators and the benchmark.
  */
 import { answerEarly } from '#start/http_server'
@@ -18,6 +18,7 @@ process.on('SIGUSR2', () => {
     entries: pageCache.entries,
     bytes: pageCache.bytes,
     slots: tenancy.connections.stats,
+    memory: process.memoryUsage(),
   }
   process.stdout.write(`PAGE_CACHE_STATS ${JSON.stringify(stats)}\n`)
 })

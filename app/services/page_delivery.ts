@@ -6,7 +6,8 @@ import type { CachedPage } from '#services/page_cache'
  * How a stored public page goes to one visitor: a 304 when their copy is current, else the
  * body in the best encoding they accept of those the cache holds for it. The same answer whether the page is served before
  * the framework runs (#services/page_cache_hits) or by the page cache middleware. Each
- * stored page keeps its response heads ready, so a hit writes them without building any.
+ * stored page keeps the response heads it has been sent with, so a hit writes them
+ * without building any.
  */
 export interface PageRequest {
   acceptEncoding?: string
@@ -21,12 +22,8 @@ export interface Delivery {
   head: string[]
 }
 
-export interface PageHeads {
-  identity: string[]
-  gzip: string[]
-  br: string[]
-  notModified: string[]
-}
+type HeadKind = 'identity' | 'gzip' | 'br' | 'notModified'
+export type PageHeads = Partial<Record<HeadKind, string[]>>
 
 const { maxAgeSeconds, sharedMaxAgeSeconds } = cacheConfig.http
 export const PUBLIC_CACHE_CONTROL = `public, max-age=${maxAgeSeconds}, s-maxage=${sharedMaxAgeSeconds}`
@@ -41,14 +38,22 @@ export const PUBLIC_VARY = 'Accept-Encoding, Cookie'
 export const HIT_HEADER = 'x-page-cache'
 
 export function deliver(page: CachedPage, request: PageRequest, brotliKept: boolean): Delivery {
-  const heads = (page.heads ??= headsOf(page))
-  if (isCurrent(page, request)) return { status: 304, encoding: null, head: heads.notModified }
+  if (isCurrent(page, request)) return { status: 304, encoding: null, head: headOf(page, 'notModified') }
   const accepted = acceptedEncodings(request.acceptEncoding)
   const encoding = accepted.br && brotliKept ? 'br' : accepted.gzip ? 'gzip' : null
-  return { status: 200, encoding, head: heads[encoding ?? 'identity'] }
+  return { status: 200, encoding, head: headOf(page, encoding ?? 'identity') }
 }
 
-function headsOf(page: CachedPage): PageHeads {
+/*
+ * Each kind of head is built at its first use and kept with the page: most pages only
+ * ever go out one or two ways, and 10,000 pages' worth of unused heads would be megabytes.
+ */
+function headOf(page: CachedPage, kind: HeadKind): string[] {
+  const heads = (page.heads ??= {})
+  return (heads[kind] ??= buildHead(page, kind))
+}
+
+function buildHead(page: CachedPage, kind: HeadKind): string[] {
   const validators = [
     ...Object.entries(page.headers).flat(),
     'cache-control', PUBLIC_CACHE_CONTROL,
@@ -57,11 +62,15 @@ function headsOf(page: CachedPage): PageHeads {
     'last-modified', page.lastModified,
     HIT_HEADER, 'hit',
   ]
-  return {
-    identity: [...validators, 'content-length', String(page.identityLength)],
-    gzip: [...validators, 'content-encoding', 'gzip', 'content-length', String(page.gzip.length)],
-    br: [...validators, 'content-encoding', 'br', 'content-length', String(page.brLength)],
-    notModified: validators,
+  switch (kind) {
+    case 'identity':
+      return [...validators, 'content-length', String(page.identityLength)]
+    case 'gzip':
+      return [...validators, 'content-encoding', 'gzip', 'content-length', String(page.gzip.length)]
+    case 'br':
+      return [...validators, 'content-encoding', 'br', 'content-length', String(page.brLength)]
+    case 'notModified':
+      return validators
   }
 }
 

@@ -46,17 +46,25 @@ export class TenantResolver {
 
   /*
    * The tenant of a host already in the cache, or undefined: for callers that must not
-   * wait on the database.
+   * wait on the database. A known host past its TTL is still answered, and one lookup
+   * in the background refreshes it: the TTL only backs up invalidation, so a blog's
+   * readers never wait on the database because time passed.
    */
   peek(host: string): TenantRef | null | undefined {
     const hit = this.#cache.get(host)
-    return hit && hit.expiresAt > Date.now() ? hit.tenant : undefined
+    if (!hit) return undefined
+    if (hit.expiresAt > Date.now()) return hit.tenant
+    if (!hit.tenant) return undefined
+    this.#lookup(host).catch(() => this.#cache.delete(host))
+    return hit.tenant
   }
 
   async resolve(host: string): Promise<TenantRef | null> {
     const hit = this.peek(host)
-    if (hit !== undefined) return hit
+    return hit !== undefined ? hit : this.#lookup(host)
+  }
 
+  #lookup(host: string): Promise<TenantRef | null> {
     const inflight = this.#pending.get(host)
     if (inflight) return inflight
 

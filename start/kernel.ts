@@ -38,5 +38,6 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   blogAccess: () => import('#middleware/blog_access_middleware'),
+  postSubmission: () => import('#middleware/post_submission_middleware'),
   tenantScope: () => import('#tenancy/tenant_scope_middleware'),
 })

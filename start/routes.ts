@@ -46,21 +46,24 @@ router.get('/auth/handoff', [BlogSessionController, 'handoff']).as('blog.handoff
 
 /*
  * The dashboard: visitors are sent to log in; anyone but the owner gets 403; writes on a
- * blog whose plan has lapsed get 402 (see BlogPolicy). It runs in a tenant scope (one
- * transaction); the public pages above read without one (tenancy.reader).
+ * blog whose plan has lapsed get 402 (see BlogPolicy). Each route then runs in a tenant
+ * scope (one transaction); the public pages above read without one (tenancy.reader). A
+ * submitted post is validated and rendered before its scope opens, so no connection waits
+ * on the renderer.
  */
-const manage = middleware.blogAccess({ ability: 'manage' })
-const write = middleware.blogAccess({ ability: 'write' })
+const manage = [middleware.blogAccess({ ability: 'manage' }), middleware.tenantScope()]
+const write = [middleware.blogAccess({ ability: 'write' }), middleware.tenantScope()]
+const save = [middleware.blogAccess({ ability: 'write' }), middleware.postSubmission(), middleware.tenantScope()]
 router
   .group(() => {
     router.get('/', [PostsController, 'index']).as('blog.dashboard').use(manage)
     router.get('/posts/new', [PostsController, 'create']).as('blog.dashboard.posts.create').use(write)
-    router.post('/posts', [PostsController, 'store']).as('blog.dashboard.posts.store').use(write)
+    router.post('/posts', [PostsController, 'store']).as('blog.dashboard.posts.store').use(save)
     router
       .get('/posts/:id/edit', [PostsController, 'edit'])
       .as('blog.dashboard.posts.edit')
       .use(write)
-    router.put('/posts/:id', [PostsController, 'update']).as('blog.dashboard.posts.update').use(write)
+    router.put('/posts/:id', [PostsController, 'update']).as('blog.dashboard.posts.update').use(save)
     router
       .delete('/posts/:id', [PostsController, 'destroy'])
       .as('blog.dashboard.posts.destroy')
@@ -73,4 +76,4 @@ router
   })
   .prefix('/dashboard')
   .where('id', router.matchers.number())
-  .use([middleware.auth(), middleware.tenantScope()])
+  .use(middleware.auth())

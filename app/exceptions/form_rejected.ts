@@ -73,12 +73,19 @@ export function rejectForm(
  * anything else is rethrown as it is.
  */
 export function rejectInvalid(ctx: HttpContext, error: unknown, page: FormPage): never {
+  throw rejectForm(ctx, fieldErrors(error), page)
+}
+
+/*
+ * The messages of a VineJS validation error per field; anything else is rethrown.
+ */
+export function fieldErrors(error: unknown): Record<string, string[]> {
   if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
   const errors: Record<string, string[]> = {}
   for (const message of error.messages as { field: string; message: string }[]) {
     ;(errors[message.field] ??= []).push(message.message)
   }
-  throw rejectForm(ctx, errors, page)
+  return errors
 }
 
 /*

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import tenancy from '#tenancy/service'
-import { PostRenderer, RenderRefused } from '#services/post_renderer'
+import postRenderer, { PostRenderer, RenderRefused } from '#services/post_renderer'
 import { Browser } from '#tests/helpers/browser'
 import { runAce } from '#tests/helpers/ace'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
@@ -78,6 +78,37 @@ test.group('Markdown: rendered once, on save, within a budget', () => {
       await patient.stop()
     }
   }).timeout(30_000)
+
+  test('a post being rendered holds no connection and no open transaction', async ({ assert }) => {
+    const { blog, owner } = await paidBlog('md_noslot')
+    const original = postRenderer.render
+    let renderStarted!: () => void
+    let finishRender!: () => void
+    const started = new Promise<void>((resolve) => (renderStarted = resolve))
+    const gate = new Promise<void>((resolve) => (finishRender = resolve))
+    postRenderer.render = async (source: string) => {
+      renderStarted()
+      await gate
+      return original.call(postRenderer, source)
+    }
+    try {
+      const leasesBefore = tenancy.connections.stats.leases
+      const saving = owner.post(blog.domain, '/dashboard/posts', { title: 'Slow to render', content: 'Hello *there*' }, { page: '/dashboard/posts/new' })
+      await started
+      const { rows } = await db.rawQuery(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`
+      )
+      assert.equal(rows[0].n, 0, 'no transaction is open while the post renders')
+      assert.equal(tenancy.connections.stats.leases, leasesBefore, 'no tenant slot was taken yet')
+      finishRender()
+      assert.equal((await saving).status, 302)
+    } finally {
+      postRenderer.render = original
+      finishRender()
+    }
+    const { rows } = await db.rawQuery(`select html from ${blog.schemaName}.posts`)
+    assert.deepEqual(rows.map((row: { html: string }) => row.html.trim()), ['<p>Hello <em>there</em></p>'])
+  })
 
   test('pages show the stored HTML and never render Markdown; a post never rendered shows as text', async ({
     assert,

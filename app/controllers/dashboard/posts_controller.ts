@@ -1,11 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
-import { postValidator } from '#validators/post'
-import { rejectForm, validateForm, type FormState } from '#exceptions/form_rejected'
+import { rejectForm, type FormState } from '#exceptions/form_rejected'
 import type Post from '#models/post'
 import { dashboardPage, postById } from '#services/post_queries'
 import { assertRoomForPost, createPost, deletePost, updatePost } from '#services/post_writer'
-import { RenderRefused, renderContent } from '#services/post_rendering'
 import { readOnlyReason } from '#services/billing'
 import { planOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
@@ -47,10 +45,8 @@ export default class PostsController {
 
   async store(ctx: HttpContext) {
     const { response, session, auth, tenant } = ctx
-    const page = (form: FormState) => this.#editor(ctx, null, form)
-    const data = await validateForm(ctx, postValidator, page, { meta: { maxChars: planOf(tenant!).maxPostChars } })
-    const rendered = await this.#render(ctx, data.content, page)
-    const post = await createPost(tenant!, auth.getUserOrFail(), { ...data, rendered, publish: data.publish ?? false })
+    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
+    const post = await createPost(tenant!, auth.getUserOrFail(), { ...fields, rendered, publish: fields.publish ?? false })
     session.flash('notice', post.isPublished ? `Published “${post.title}”.` : `Saved draft “${post.title}”.`)
     return response.redirect().toRoute('blog.dashboard')
   }
@@ -62,10 +58,8 @@ export default class PostsController {
   async update(ctx: HttpContext) {
     const { response, session, params, tenant } = ctx
     const post = await findPost(params.id)
-    const page = (form: FormState) => this.#editor(ctx, post, form)
-    const data = await validateForm(ctx, postValidator, page, { meta: { maxChars: planOf(tenant!).maxPostChars } })
-    const rendered = await this.#render(ctx, data.content, page)
-    await updatePost(tenant!, post, { ...data, rendered, publish: data.publish ?? false })
+    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
+    await updatePost(tenant!, post, { ...fields, rendered, publish: fields.publish ?? false })
     session.flash('notice', post.isPublished ? `Saved “${post.title}” (published).` : `Saved “${post.title}” as a draft.`)
     return response.redirect().toRoute('blog.dashboard')
   }
@@ -78,14 +72,13 @@ export default class PostsController {
   }
 
   /*
-   * A post that cannot be rendered within its budget is refused as a field error on its
-   * content: the form comes back with everything the writer typed.
+   * The post as read and rendered before the scope opened (#services/post_submission); a
+   * refused one comes back as the form with everything the writer typed.
    */
-  #render(ctx: HttpContext, content: string, page: (form: FormState) => Promise<string>) {
-    return renderContent(content).catch((error) => {
-      if (error instanceof RenderRefused) throw rejectForm(ctx, { content: [error.message] }, page)
-      throw error
-    })
+  #submitted(ctx: HttpContext, page: (form: FormState) => Promise<string>) {
+    const submission = ctx.postSubmission!
+    if (!submission.accepted) throw rejectForm(ctx, submission.errors, page)
+    return submission
   }
 
   #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {

@@ -22,7 +22,9 @@ export default class PostsStats extends BaseCommand {
     const counts = await postCounts()
     const line = { tenant: scope.tenant.schemaName, ...counts }
     this.logger.log(
-      this.json ? JSON.stringify(line) : `${line.tenant}: ${line.published} published, ${line.drafts} drafts`
+      this.json
+        ? JSON.stringify(line)
+        : `${line.tenant}: ${line.published} published, ${line.drafts} ${line.drafts === 1 ? 'draft' : 'drafts'}`
     )
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '#tenancy/errors'
 import { assertValidDomain } from '#tenancy/host'
 import { copySchema } from '#tenancy/schema_copier'
+import { recordLastPost } from '#tenancy/tenant_activity'
 import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
 import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
 import type { TenancyChange } from '#tenancy/tenant_resolver'
@@ -109,6 +110,7 @@ export class TenantLifecycle {
          select ?, name, batch, migrated_at from ${MIGRATIONS_TABLE} where tenant_id = ? order by id`,
         [clone.id, source.id]
       )
+      if (input.withData) await recordLastPost(trx, clone.id, input.schemaName)
       return clone
     })
   }

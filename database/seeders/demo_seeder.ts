@@ -4,7 +4,8 @@ import Post from '#models/post'
 import Tenant from '#models/tenant'
 import User from '#models/user'
 import tenancy from '#tenancy/service'
-import { withTenant } from '#tenancy/tenant_scope'
+import { scopedClient, withTenant } from '#tenancy/tenant_scope'
+import { recordLastPost } from '#tenancy/tenant_activity'
 import { tenantRefOf } from '#tenancy/tenant_ref'
 import { slugify } from '#services/slugs'
 import { renderContent } from '#services/post_rendering'
@@ -57,6 +58,7 @@ export default class DemoSeeder extends BaseSeeder {
           publishedAt,
         })
       }
+      await recordLastPost(scopedClient(), tenant.id, tenant.schemaName)
     })
   }
 }

@@ -2,7 +2,8 @@ import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import { DateTime } from 'luxon'
 import Post from '#models/post'
 import Tenant from '#models/tenant'
-import { currentScope } from '#tenancy/tenant_scope'
+import { currentScope, scopedClient } from '#tenancy/tenant_scope'
+import { recordLastPost } from '#tenancy/tenant_activity'
 import { renderContent } from '#services/post_rendering'
 
 /*
@@ -23,5 +24,6 @@ export default class WelcomePostSeeder extends BaseSeeder {
       isPublished: true,
       publishedAt: DateTime.now(),
     })
+    await recordLastPost(scopedClient(), tenant.id, tenant.schemaName)
   }
 }

@@ -52,7 +52,8 @@ test.group('Sign up', () => {
     for (const [overrides, field, message] of cases) {
       const fresh = new Visitor(client)
       const username = overrides.username ?? uniqueUsername('bad')
-      await fresh.get('localhost', '/signup')
+      const form = await fresh.get('localhost', '/signup')
+      assert.include(form.text(), 'with any underscore written as a hyphen')
       const response = await fresh.submit('localhost', '/signup', signupFields(username, overrides))
       assert.equal(response.status(), 422, JSON.stringify(overrides))
       const html = response.text()

@@ -140,4 +140,18 @@ test.group('HTTP caching of public pages', () => {
     assert.include(brotliDecompressSync(css.body).toString(), 'body')
     assert.equal((await fetchRaw(blog.domain, href, { 'if-none-match': css.headers.etag! })).status, 304)
   })
+
+  test('every page names a favicon, and /favicon.ico answers on every host', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('http_icon'))
+    const page = await fetchRaw(blog.domain, '/')
+    const href = /<link rel="icon" href="([^"]+)">/.exec(page.body.toString())![1]
+    assert.match(href, /^\/assets\/favicon\.[0-9a-f]{10}\.ico$/)
+    for (const [host, path] of [[blog.domain, href], [blog.domain, '/favicon.ico'], ['localhost', '/favicon.ico']]) {
+      const icon = await fetchRaw(host, path)
+      assert.equal(icon.status, 200, `${host}${path}`)
+      assert.equal(icon.headers['content-type'], 'image/x-icon')
+      assert.deepEqual([...icon.body.subarray(0, 4)], [0, 0, 1, 0], 'an ICO file')
+    }
+  })
 })
+

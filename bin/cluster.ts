@@ -5,6 +5,7 @@
  * tenancy change listener, so the database sees workers x (DB_POOL_MAX + 1) connections
  * at most. SIGTERM/SIGINT are passed to the workers (each shuts down cleanly); a worker
  * that dies unexpectedly is replaced, unless workers keep dying within seconds of start.
+ * The primary also sums the workers' metrics for whichever worker answers /metrics.
  *
  *   node bin/cluster.js                    (in build/, after `node ace build`)
  *   WEB_CONCURRENCY=2 DB_POOL_MAX=10 node bin/cluster.js
@@ -16,8 +17,9 @@
  * fast, and a 2 MB one cost 40% of the throughput of rendered pages for 25 MB of RSS less.
  * MALLOC_ARENA_MAX=2 keeps glibc from opening an arena per thread.
  */
-import cluster from 'node:cluster'
+import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
+import { METRICS_REPLY, METRICS_REQUEST } from '#services/metrics_messages'
 
 if (cluster.isPrimary) {
   const count = Number(process.env.WEB_CONCURRENCY) || availableParallelism()
@@ -49,6 +51,20 @@ if (cluster.isPrimary) {
     }
     fork()
   })
+
+  // A worker asked to answer a scrape (/metrics) gets every worker's figures, summed.
+  // Loaded only when metrics are served: the primary stays small.
+  if (process.env.METRICS_TOKEN) {
+    const { AggregatorRegistry } = await import('prom-client')
+    const metrics = new AggregatorRegistry()
+    cluster.on('message', (worker: Worker, message: { type?: string; id?: string }) => {
+      if (message?.type !== METRICS_REQUEST) return
+      metrics.clusterMetrics().then(
+        (text) => worker.send({ type: METRICS_REPLY, id: message.id, text }),
+        (error: Error) => worker.send({ type: METRICS_REPLY, id: message.id, error: error.message })
+      )
+    })
+  }
 
   const stop = () => {
     if (stopping) return

@@ -25,6 +25,11 @@ export default class TenantsRun extends BaseCommand {
   @flags.number({ description: 'Tenants run at once', default: 1 })
   declare concurrency: number
 
+  @flags.boolean({
+    description: "End with one JSON line instead of the table (also when the inner command gets --json)",
+  })
+  declare json: boolean
+
   async run() {
     const { default: tenancy } = await import('#tenancy/service')
     const { default: Tenant } = await import('#models/tenant')
@@ -60,8 +65,15 @@ export default class TenantsRun extends BaseCommand {
       await Promise.all(Array.from({ length: Math.max(1, Math.min(this.concurrency, targets.length)) }, worker))
 
       const failed = results.filter((result) => result.exitCode !== 0)
+      results.sort((a, b) => a.schema.localeCompare(b.schema))
+      if (this.json || argv.includes('--json')) {
+        // Scripts read the inner command's JSON lines: the summary is one more, not a table.
+        this.logger.log(JSON.stringify({ command: name, tenants: results.length, failed: failed.length, results }))
+        if (failed.length) this.exitCode = 1
+        return
+      }
       const table = this.ui.table().head(['Tenant', 'Result'])
-      for (const result of results.sort((a, b) => a.schema.localeCompare(b.schema))) {
+      for (const result of results) {
         table.row([
           result.schema,
           result.exitCode === 0 ? this.colors.green('ok') : this.colors.red(`failed${result.error ? `: ${result.error}` : ''}`),

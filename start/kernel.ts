@@ -5,8 +5,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 /*
  * Every response gets the security headers and a cache policy, and is compressed when the
- * client accepts it. The files of public/ are served from memory before tenant
- * resolution. Every other request passes the tenant middleware, matched route or not;
+ * client accepts it. The files of public/ are served from memory, and /healthz, /readyz
+ * and /metrics answered, before tenant resolution. Every other request passes the tenant middleware, matched route or not;
  * anonymous public pages may then come from the page cache (most hits are answered even
  * earlier, #services/page_cache_hits).
  * What misses the cache is rate-limited per client and per blog (fair shares), and its
@@ -15,9 +15,11 @@ server.errorHandler(() => import('#exceptions/handler'))
  */
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  () => import('#middleware/request_metrics_middleware'),
   () => import('#middleware/response_headers_middleware'),
   () => import('#middleware/compression_middleware'),
   () => import('#middleware/assets_middleware'),
+  () => import('#middleware/operations_middleware'),
   () => import('#tenancy/tenant_middleware'),
   () => import('#middleware/page_cache_middleware'),
   () => import('#middleware/fair_share_middleware'),

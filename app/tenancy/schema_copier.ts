@@ -17,8 +17,9 @@ const ident = pg.escapeIdentifier
  * Copies one tenant schema into a new, empty one inside the caller's transaction: tables
  * with their columns, defaults, checks and indexes (CREATE TABLE ... LIKE ... INCLUDING
  * ALL), their own sequences set to the source's values, foreign keys re-pointed at the new
- * schema, and the data (always for the migration bookkeeping, so the copy has the source's
- * migration state). Names read from the catalog are quoted by the driver, never pasted.
+ * schema, and the data. Indexes and the constraints they back keep the source's names, so
+ * a copy is identical in structure, names included (tenants:doctor compares them). Names
+ * read from the catalog are quoted by the driver, never pasted.
  */
 export async function copySchema(
   trx: TransactionClientContract,
@@ -70,6 +71,7 @@ export async function copySchema(
       `create table ${to}.${ident(table)} (like ${from}.${ident(table)} including all)`
     )
   }
+  await renameIndexesLike(trx, source, target)
 
   // Serial columns: LIKE copied a default that still calls the source's sequence.
   for (const { sequence, table, column } of sequences.filter((entry) => entry.kind === 'a')) {
@@ -108,3 +110,45 @@ export async function copySchema(
 
   return { tables, rowsCopied }
 }
+
+/*
+ * LIKE ... INCLUDING ALL names the copied indexes (and the primary keys and unique
+ * constraints they back) by PostgreSQL's defaults. Each is matched to its source index by
+ * table and definition and renamed to the source's name; renaming an index renames its
+ * constraint too. Mismatched names go through temporary ones first, so a default name
+ * that another source index uses cannot collide.
+ */
+async function renameIndexesLike(trx: TransactionClientContract, source: string, target: string) {
+  const { rows } = await trx.rawQuery(
+    `with indexes as (
+       select n.nspname as schema, t.relname as table, i.relname as name,
+              row_number() over (
+                partition by n.nspname, t.relname, x.indisunique, x.indisprimary, x.indkey::text,
+                             x.indclass::text, x.indcollation::text, x.indoption::text, i.relam,
+                             pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)
+                order by i.relname) as nth,
+              concat_ws(' ', x.indisunique, x.indisprimary, x.indkey::text, x.indclass::text,
+                        x.indcollation::text, x.indoption::text, i.relam,
+                        pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)) as shape
+         from pg_index x
+         join pg_class i on i.oid = x.indexrelid
+         join pg_class t on t.oid = x.indrelid
+         join pg_namespace n on n.oid = t.relnamespace
+        where n.nspname in (?, ?))
+     select copy.name as current, original.name as wanted
+       from indexes copy
+       join indexes original on original.schema = ? and original.table = copy.table
+                            and original.shape = copy.shape and original.nth = copy.nth
+      where copy.schema = ? and copy.name <> original.name`,
+    [source, target, source, target]
+  )
+  const renames = rows as { current: string; wanted: string }[]
+  const to = quoteSchema(target)
+  for (const [k, { current }] of renames.entries()) {
+    await trx.rawQuery(`alter index ${to}.${ident(current)} rename to ${ident(`echoblogs_clone_${k}`)}`)
+  }
+  for (const [k, { wanted }] of renames.entries()) {
+    await trx.rawQuery(`alter index ${to}.${ident(`echoblogs_clone_${k}`)} rename to ${ident(wanted)}`)
+  }
+}
+

@@ -69,6 +69,19 @@ export class TenantConnections {
   }
 
   /*
+   * Slots leased right now, and the acquisitions queued for one (for metrics).
+   */
+  usage() {
+    let busy = 0
+    let waiting = 0
+    for (const slot of this.#slots) {
+      if (slot.busy) busy++
+      waiting += slot.waiters.length
+    }
+    return { slots: this.#slots.length, busy, waiting }
+  }
+
+  /*
    * A tenant's two home slots, from two multiplicative hashes (consecutive tenant ids land
    * on different slots); the second differs from the first when there are two slots.
    */

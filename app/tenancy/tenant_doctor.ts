@@ -12,6 +12,7 @@ export type FindingKind =
   | 'pending-migrations'
   | 'unknown-migrations'
   | 'drift'
+  | 'setting'
 
 export interface Finding {
   kind: FindingKind
@@ -120,6 +121,8 @@ export class TenantDoctor {
       }
     }
     findings.push(...(await this.#drift(current, reference.shape)))
+    const lockTable = lockTableFinding(await lockTableSize())
+    if (lockTable) findings.push(lockTable)
     return findings
   }
 
@@ -235,3 +238,51 @@ async function structureOf(client: QueryClientContract, schemas: string[]) {
   }
   return shapes
 }
+
+export interface LockTableSize {
+  relations: number
+  locksPerTransaction: number
+  connections: number
+  preparedTransactions: number
+}
+
+/*
+ * PostgreSQL settings read against the installation's size: what a whole-database pg_dump
+ * (or any transaction that touches every tenant) needs.
+ */
+async function lockTableSize(): Promise<LockTableSize> {
+  const { rows } = await db.rawQuery(
+    `select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where c.relkind in ('r', 'p', 'f', 'S', 'v', 'm')
+                and n.nspname not in ('pg_catalog', 'information_schema'))::int as relations,
+            current_setting('max_locks_per_transaction')::int as "locksPerTransaction",
+            current_setting('max_connections')::int as connections,
+            current_setting('max_prepared_transactions')::int as "preparedTransactions"`
+  )
+  return rows[0]
+}
+
+/*
+ * pg_dump locks every relation it dumps, in one transaction, and the server's lock table
+ * holds max_locks_per_transaction × (max_connections + max_prepared_transactions) locks
+ * for all sessions together: with PostgreSQL's default of 64 a dump of a few thousand
+ * tenant schemas runs out. A quarter is left for the sessions serving the blogs meanwhile.
+ */
+export function lockTableFinding(size: LockTableSize): Finding | null {
+  const sessions = size.connections + size.preparedTransactions
+  const capacity = size.locksPerTransaction * sessions
+  const needed = Math.ceil(size.relations * 1.25)
+  if (needed <= capacity) return null
+  const advised = Math.ceil(needed / sessions / 64) * 64
+  return {
+    kind: 'setting',
+    subject: 'max_locks_per_transaction',
+    detail:
+      `${size.relations} relations, but the lock table holds ${capacity} locks ` +
+      `(${size.locksPerTransaction} x (${size.connections} connections + ${size.preparedTransactions} prepared)): ` +
+      'a whole-database pg_dump would fail with "out of shared memory"',
+    fixable: false,
+    advice: `set max_locks_per_transaction = ${advised} in postgresql.conf and restart PostgreSQL`,
+  }
+}
+

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import pg from 'pg'
 import db from '@adonisjs/lucid/services/db'
 import type { BaseSchema } from '@adonisjs/lucid/schema'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { TenantMigrationError } from '#tenancy/errors'
 import { quoteSchema } from '#tenancy/schema_name'
 import { applySchema } from '#tenancy/tenant_scope'
@@ -65,6 +65,23 @@ export class TenantMigrator {
 
   async names(): Promise<string[]> {
     return (await this.files()).map((file) => file.name)
+  }
+
+  /*
+   * How many tenants lack at least one of the migrations on disk: one query over the
+   * public books, whatever the number of tenants.
+   */
+  async tenantsBehind(client: QueryClientContract): Promise<{ tenants: number; behind: number }> {
+    const names = await this.names()
+    const { rows } = await client.rawQuery(
+      `select count(*)::int as tenants,
+              count(*) filter (where coalesce(m.applied, 0) < ?)::int as behind
+         from public.tenants t
+         left join (select tenant_id, count(*)::int as applied from ${MIGRATIONS_TABLE}
+                     where name = any(?) group by tenant_id) m on m.tenant_id = t.id`,
+      [names.length, names]
+    )
+    return rows[0]
   }
 
   /*

@@ -6,6 +6,7 @@ import User from '#models/user'
 import { Exception } from '@adonisjs/core/exceptions'
 import { TenantNotFoundError } from '#tenancy/errors'
 import { applySchema } from '#tenancy/tenant_scope'
+import { recordLastPost } from '#tenancy/tenant_activity'
 import { assertValidSchemaName } from '#tenancy/schema_name'
 import type { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { DateTime } from 'luxon'
@@ -144,10 +145,11 @@ export class TenantTransfer {
         await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
       }
       await this.#insertPosts(trx, schemaName, doc.posts, idOf)
+      await recordLastPost(trx, created.id, schemaName)
       return created
     })
     this.lifecycle.changed(tenant.id, domains.map((entry) => entry.domain))
-    return { tenant, posts: doc.posts.length }
+    return { tenant, posts: doc.posts.length, domain: primary.domain }
   }
 
   async #insertPosts(

@@ -80,6 +80,8 @@ test.group('Database outage', () => {
       await database.stop()
 
       await new Promise((resolve) => setTimeout(resolve, 4000))
+      const live = await reader.get(HOST, '/healthz')
+      const readiness = await reader.get(HOST, '/readyz')
       const failedCreate = await runAce(['tenants:create', 'half_written', '--domain', 'half.localhost'], env)
       database = await startEmbeddedPostgres({ root, name: 'outage', preferredPort: port })
       assert.equal(database.settings.port, port, 'the database came back on another port')
@@ -113,6 +115,9 @@ test.group('Database outage', () => {
       assert.isBelow(recoveredMs, 10_000)
       assert.isTrue(tail.length > 0 && tail.every((s) => s.status === 200))
       assert.isNull(server.process.exitCode, 'the server process survived')
+      assert.equal(live.status, 200, 'the process is alive while the database is down')
+      assert.equal(readiness.status, 503, 'but not ready')
+      assert.include(JSON.parse(readiness.body), { ready: false, database: 'unreachable' })
 
       assert.equal(failedCreate.exitCode, 1)
       const check = new pg.Client({ ...database.settings, database: DATABASE })

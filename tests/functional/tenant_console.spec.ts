@@ -15,6 +15,18 @@ async function rows(schemaName: string, sql: string) {
 
 const output = (result: { stdout: string; stderr: string }) => result.stdout + result.stderr
 
+/*
+ * What the main site's list of blogs sorts by: set by every path that writes posts.
+ */
+async function lastPostAt(schemaName: string): Promise<Date | null> {
+  const { rows: found } = await db.rawQuery('select last_post_at from public.tenants where schema_name = ?', [schemaName])
+  return found[0].last_post_at
+}
+
+async function newestPublication(schemaName: string): Promise<Date> {
+  return (await rows(schemaName, 'select max(published_at) as at from $schema.posts where is_published'))[0].at
+}
+
 test.group('tenants:clone', () => {
   test('--with-data copies structure, rows, sequences, foreign keys and migration state', async ({
     assert,
@@ -32,6 +44,7 @@ test.group('tenants:clone', () => {
     const sourcePosts = await rows(source.schemaName, 'select * from $schema.posts order by id')
     const targetPosts = await rows(target, 'select * from $schema.posts order by id')
     assert.deepEqual(targetPosts, sourcePosts)
+    assert.deepEqual(await lastPostAt(target), await newestPublication(source.schemaName), 'the clone is listed with its posts')
     assert.deepEqual(await appliedMigrations(target), await appliedMigrations(source.schemaName))
     const [{ id }] = await rows(
       target,
@@ -51,6 +64,20 @@ test.group('tenants:clone', () => {
         where contype = 'f' and conrelid = '$schema.comments'::regclass`
     )
     assert.equal(referenced, `${target}.posts`)
+
+    const names = (schema: string) =>
+      rows(
+        schema,
+        `select 'index ' || indexname as name from pg_indexes where schemaname = '${schema}'
+         union all select 'constraint ' || conname from pg_constraint where connamespace = '$schema'::regnamespace
+         order by 1`
+      )
+    assert.deepEqual(await names(target), await names(source.schemaName), 'indexes and constraints keep their names')
+    // The source has a table of its own (drift from the migrations); the clone exactly that.
+    const { findings } = jsonOutput(await runAce(['tenants:doctor', '--json']))
+    const driftOf = (schema: string) => findings.find((finding: any) => finding.kind === 'drift' && finding.subject === schema)?.detail.split('; ').sort()
+    assert.include(driftOf(source.schemaName), 'unexpected column comments.body text')
+    assert.deepEqual(driftOf(target), driftOf(source.schemaName), 'tenants:doctor sees the clone as its source')
     await assert.rejects(() =>
       rows(target, `insert into $schema.posts (title, slug, content, author_id, created_at) values ('x', 'post-1', 'c', ${sourcePosts[0].author_id}, now())`)
     )
@@ -70,6 +97,7 @@ test.group('tenants:clone', () => {
     const result = await runAce(['tenants:clone', source.schemaName, target, '--structure-only'])
     assert.equal(result.exitCode, 0, output(result))
     assert.deepEqual(await rows(target, 'select * from $schema.posts'), [])
+    assert.isNull(await lastPostAt(target))
     assert.deepEqual(await appliedMigrations(target), await tenancy.migrator.names())
 
     const unknown = await runAce(['tenants:clone', 'no_such_source', uniqueName('clone_x')])
@@ -151,11 +179,22 @@ test.group('tenants:run and tenants:seed', () => {
     const b = await createBlog(uniqueName('run_b'), { posts: 5 })
     const result = await runAce(['tenants:run', '--tenant', a.schemaName, '--tenant', b.schemaName, '--', 'posts:stats', '--json'])
     assert.equal(result.exitCode, 0, output(result))
-    const lines = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line))
+    const summary = lines.pop()
     assert.sameDeepMembers(lines, [
       { tenant: a.schemaName, published: 2, drafts: 0 },
       { tenant: b.schemaName, published: 5, drafts: 0 },
     ])
+    assert.deepEqual(summary, {
+      command: 'posts:stats',
+      tenants: 2,
+      failed: 0,
+      results: [a.schemaName, b.schemaName].sort().map((schema) => ({ schema, exitCode: 0 })),
+    })
+
+    await db.rawQuery(`update "${a.schemaName}".posts set is_published = false where id = 1`)
+    const readable = await runAce(['tenants:run', '--tenant', a.schemaName, '--', 'posts:stats'])
+    assert.include(output(readable), `${a.schemaName}: 1 published, 1 draft\n`)
 
     const unscoped = await runAce(['posts:stats'])
     assert.equal(unscoped.exitCode, 1)
@@ -172,6 +211,7 @@ test.group('tenants:run and tenants:seed', () => {
     }
     const posts = await rows(blog.schemaName, 'select slug, author_id from $schema.posts')
     assert.deepEqual(posts, [{ slug: 'welcome', author_id: blog.ownerId }])
+    assert.deepEqual(await lastPostAt(blog.schemaName), await newestPublication(blog.schemaName))
   }).timeout(60_000)
 })
 
@@ -212,6 +252,8 @@ test.group('tenants:export and tenants:import', () => {
     const copy = uniqueName('imp')
     const imported = await runAce(['tenants:import', file, '--as', copy])
     assert.equal(imported.exitCode, 0, output(imported))
+    assert.include(output(imported), `with 3 posts at ${copy.replaceAll('_', '-')}.localhost`, 'says where the blog is')
+    assert.deepEqual(await lastPostAt(copy), await newestPublication(copy), 'the imported blog is listed with its posts')
     const again = jsonOutput(await runAce(['tenants:export', copy]))
     const original = JSON.parse(await readFile(file, 'utf8'))
     assert.deepEqual(again.posts, original.posts)
@@ -280,3 +322,14 @@ test.group('tenants:doctor', () => {
     assert.isTrue((await Domain.findByOrFail('tenantId', drifted.id)).isPrimary)
   }).timeout(120_000)
 })
+
+test.group('Ace start-up', () => {
+  test('an incomplete environment is one clear line, not a wrapped stack', async ({ assert }) => {
+    const result = await runAce(['tenants:list'], { PORT: 'not-a-port' })
+    assert.equal(result.exitCode, 1)
+    const lines = output(result).trim().split('\n')
+    assert.lengthOf(lines, 1, output(result))
+    assert.match(lines[0], /^Cannot start, the environment is incomplete: .*"PORT".*Copy \.env\.example to \.env/)
+  }).timeout(60_000)
+})
+

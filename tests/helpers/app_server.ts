@@ -10,13 +10,18 @@ export interface AppServer {
 }
 
 /*
- * Starts the real HTTP server (bin/server.ts, production mode) as its own process, with
- * the given database settings, and waits until it answers.
+ * Starts the real HTTP server (bin/server.ts, production mode; or `entry`, such as the
+ * cluster bin/cluster.ts) as its own process, with the given database settings, and waits
+ * until it answers.
  */
-export async function startAppServer(port: number, env: Record<string, string>): Promise<AppServer> {
+export async function startAppServer(
+  port: number,
+  env: Record<string, string>,
+  { entry = 'bin/server.js' } = {}
+): Promise<AppServer> {
   const child = spawn(
     process.execPath,
-    ['--import', 'ts-node-maintained/register/esm', 'bin/server.js'],
+    ['--import', 'ts-node-maintained/register/esm', entry],
     {
       cwd: app.makePath(),
       env: {

@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises'
-import { basename, extname } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import tenancy from '#tenancy/service'
+import { migrationFiles } from '#tenancy/tenant_migrator'
 
 export interface Readiness {
   ready: boolean
@@ -54,17 +53,15 @@ let publicMigrations: Promise<string[]> | undefined
 /*
  * Lucid records a migration as its path from the app root without extension.
  */
-function migrationFiles(): Promise<string[]> {
-  publicMigrations ??= readdir(app.migrationsPath()).then((entries) =>
-    entries
-      .filter((entry) => /\.(ts|js)$/.test(entry) && !entry.endsWith('.d.ts'))
-      .map((entry) => `database/migrations/${basename(entry, extname(entry))}`)
+function publicMigrationNames(): Promise<string[]> {
+  publicMigrations ??= migrationFiles(app.migrationsPath()).then((files) =>
+    files.map((file) => `database/migrations/${file.name}`)
   )
   return publicMigrations
 }
 
 async function pendingPublicMigrations(): Promise<string[]> {
-  const [files, { rows }] = await Promise.all([migrationFiles(), db.rawQuery('select name from public.adonis_schema')])
+  const [files, { rows }] = await Promise.all([publicMigrationNames(), db.rawQuery('select name from public.adonis_schema')])
   const applied = new Set(rows.map((row: { name: string }) => row.name))
   return files.filter((name) => !applied.has(name)).sort()
 }

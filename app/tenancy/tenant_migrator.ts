@@ -39,6 +39,17 @@ export interface MigrationOutcome {
 }
 
 /*
+ * The migration files of a directory (sources in development, compiled in a build), in
+ * the order they run. Shared with the public migrations' readiness check.
+ */
+export async function migrationFiles(directory: string): Promise<MigrationFile[]> {
+  return (await readdir(directory))
+    .filter((entry) => /\.(ts|js)$/.test(entry) && !entry.endsWith('.d.ts'))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .map((entry) => ({ name: basename(entry, extname(entry)), path: join(directory, entry) }))
+}
+
+/*
  * Tenant migrations are ordinary Lucid schema files in their own folder. What each tenant
  * has applied is kept in one public table; applying them to one schema happens inside the
  * caller's transaction, so a tenant is migrated completely or not at all.
@@ -51,15 +62,7 @@ export class TenantMigrator {
   constructor(readonly directory: string) {}
 
   files(): Promise<MigrationFile[]> {
-    this.#files ??= readdir(this.directory).then((entries) =>
-      entries
-        .filter((entry) => /\.(ts|js)$/.test(entry) && !entry.endsWith('.d.ts'))
-        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-        .map((entry) => ({
-          name: basename(entry, extname(entry)),
-          path: join(this.directory, entry),
-        }))
-    )
+    this.#files ??= migrationFiles(this.directory)
     return this.#files
   }
 

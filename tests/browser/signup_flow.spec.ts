@@ -45,6 +45,14 @@ test.group('In a real browser', (group) => {
 
     await page.goto(`http://localhost:${port}/`)
     await page.getByRole('link', { name: 'Start your blog' }).click()
+    assert.include(await page.textContent('main'), 'with any underscore written as a hyphen')
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel="icon"]')!.getAttribute('href')!
+      const reply = await fetch(href)
+      return { status: reply.status, type: reply.headers.get('content-type') }
+    })
+    assert.deepEqual(icon, { status: 200, type: 'image/x-icon' })
+    await page.screenshot({ path: app.tmpPath('screenshot-signup.png'), fullPage: true })
     await page.getByLabel('Username').fill(username)
     await page.getByLabel('Email').fill(`${username}@example.test`)
     await page.getByLabel('Password', { exact: true }).fill('a long enough password')

@@ -36,8 +36,12 @@ test.group('Health checks', () => {
       [blog.id]
     )
     try {
+      const reused = JSON.parse((await visitor.get(blog.domain, '/readyz')).body)
+      assert.equal(reused.checkedAt, body.checkedAt, 'asked again within 2 s, the process reuses its last check')
+      assert.equal(reused.tenantsBehind, body.tenantsBehind)
       await sleep(2_100)
       const behind = JSON.parse((await visitor.get(blog.domain, '/readyz')).body)
+      assert.notEqual(behind.checkedAt, body.checkedAt)
       assert.equal(behind.tenantsBehind, body.tenantsBehind + 1, 'the blog missing a migration is counted')
       assert.isTrue(behind.ready, 'a tenant behind does not take the process out of service')
     } finally {

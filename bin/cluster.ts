@@ -5,6 +5,8 @@
  * tenancy change listener, so the database sees workers x (DB_POOL_MAX + 1) connections
  * at most. SIGTERM/SIGINT are passed to the workers (each shuts down cleanly); a worker
  * that dies unexpectedly is replaced, unless workers keep dying within seconds of start.
+ * SIGHUP replaces the workers one at a time without failing a request (a deploy: build,
+ * then `kill -HUP <primary>`), and SIGUSR2 asks every worker for its statistics.
  * The primary also sums the workers' metrics for whichever worker answers /metrics.
  *
  *   node bin/cluster.js                    (in build/, after `node ace build`)
@@ -24,7 +26,9 @@ import { METRICS_REPLY, METRICS_REQUEST } from '#services/metrics_messages'
 if (cluster.isPrimary) {
   const count = Number(process.env.WEB_CONCURRENCY) || availableParallelism()
   const startedAt = new Map<number, number>()
+  const retiring = new Set<number>()
   let stopping = false
+  let restarting = false
   let quickDeaths = 0
 
   cluster.setupPrimary({
@@ -33,6 +37,7 @@ if (cluster.isPrimary) {
   const fork = () => {
     const worker = cluster.fork({ MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' })
     startedAt.set(worker.id, Date.now())
+    return worker
   }
   for (let i = 0; i < count; i++) fork()
 
@@ -43,6 +48,7 @@ if (cluster.isPrimary) {
       if (startedAt.size === 0) process.exit(0)
       return
     }
+    if (retiring.delete(worker.id)) return
     console.error(`[cluster] worker ${worker.process.pid} exited (${signal ?? code})`)
     quickDeaths = lived < 5_000 ? quickDeaths + 1 : 0
     if (quickDeaths >= count * 3) {
@@ -51,6 +57,37 @@ if (cluster.isPrimary) {
     }
     fork()
   })
+
+  /*
+   * A rolling restart (SIGHUP) replaces the workers one at a time: the new worker listens
+   * before the old one drains (start/http_server.ts), so the port always has a worker and
+   * no request fails. For that moment the database sees one pool more than usual.
+   */
+  const rollingRestart = async () => {
+    if (restarting || stopping) return
+    restarting = true
+    const started = Date.now()
+    try {
+      for (const old of Object.values(cluster.workers ?? {})) {
+        if (!old || stopping) continue
+        const replacement = fork()
+        const ready = await new Promise<boolean>((resolve) => {
+          replacement.once('listening', () => resolve(true))
+          replacement.once('exit', () => resolve(false))
+        })
+        if (!ready) throw new Error(`the new worker ${replacement.process.pid} exited before listening`)
+        retiring.add(old.id)
+        const gone = new Promise((resolve) => old.once('exit', resolve))
+        old.process.kill('SIGTERM')
+        await gone
+      }
+      console.log(`[cluster] rolling restart done in ${Date.now() - started} ms`)
+    } catch (error) {
+      console.error(`[cluster] rolling restart stopped: ${(error as Error).message}; the old workers keep serving`)
+    } finally {
+      restarting = false
+    }
+  }
 
   // A worker asked to answer a scrape (/metrics) gets every worker's figures, summed.
   // Loaded only when metrics are served: the primary stays small.
@@ -66,14 +103,19 @@ if (cluster.isPrimary) {
     })
   }
 
+  // Workers drain their connections (at most the request timeout) before they exit.
   const stop = () => {
     if (stopping) return
     stopping = true
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
-    setTimeout(() => process.exit(0), 10_000).unref()
+    setTimeout(() => process.exit(0), 35_000).unref()
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  process.on('SIGHUP', () => void rollingRestart())
+  process.on('SIGUSR2', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGUSR2')
+  })
 } else {
   await import('./server.js')
 }

@@ -46,11 +46,11 @@ test.group('In a real browser', (group) => {
     await page.goto(`http://localhost:${port}/`)
     await page.getByRole('link', { name: 'Start your blog' }).click()
     assert.include(await page.textContent('main'), 'with any underscore written as a hyphen')
-    const icon = await page.evaluate(async () => {
-      const href = document.querySelector('link[rel="icon"]')!.getAttribute('href')!
-      const reply = await fetch(href)
+    const href = await page.getAttribute('link[rel="icon"]', 'href')
+    const icon = await page.evaluate(async (url) => {
+      const reply = await fetch(url!)
       return { status: reply.status, type: reply.headers.get('content-type') }
-    })
+    }, href)
     assert.deepEqual(icon, { status: 200, type: 'image/x-icon' })
     await page.screenshot({ path: app.tmpPath('screenshot-signup.png'), fullPage: true })
     await page.getByLabel('Username').fill(username)

@@ -161,7 +161,9 @@ async function startDatabase() {
     // The load generator is one client address: per-address and per-blog rate limits
     // would refuse it, not measure the server. They still run (and cost) on every miss.
     MISS_LIMIT_PER_IP: '100000000',
-    MISS_LIMIT_PER_TENANT: '100000000',
+    PLAN_TRIAL_REQUESTS_PER_MINUTE: '100000000',
+    PLAN_BASIC_REQUESTS_PER_MINUTE: '100000000',
+    PLAN_PRO_REQUESTS_PER_MINUTE: '100000000',
     PAGE_CACHE: opt.pageCache,
     ...toEnv(settings, settings.connectionString ? undefined : database),
   }

@@ -5,14 +5,14 @@ import type { BillingChange } from '#services/billing'
 
 export default class TenantsBilling extends BaseCommand {
   static commandName = 'tenants:billing'
-  static description = "Show or change a tenant's billing state (paid until, trial, post limit)"
+  static description = "Show or change a tenant's billing state (paid until, trial)"
   static help = [
     'Without options it shows the state. A blog past its paid-until date stays readable',
-    'but its dashboard refuses writes.',
+    'but its dashboard refuses writes. Turning the trial off moves a blog on the trial plan',
+    'to basic; limits and features are set with tenants:plan and tenants:features.',
     '  {{ binaryName }} tenants:billing alice',
     '  {{ binaryName }} tenants:billing alice --extend-days 30 --trial off',
     '  {{ binaryName }} tenants:billing alice --paid-until 2027-01-31',
-    '  {{ binaryName }} tenants:billing alice --post-limit 20000     # or --post-limit plan',
   ]
   static options: CommandOptions = { startApp: true }
 
@@ -28,15 +28,12 @@ export default class TenantsBilling extends BaseCommand {
   @flags.string({ description: 'Turn the trial on or off' })
   declare trial?: string
 
-  @flags.string({ description: "Posts this blog may hold, or \"plan\" for its plan's limit" })
-  declare postLimit?: string
-
   @flags.boolean({ description: 'Print JSON' })
   declare json: boolean
 
   async run() {
     const { changeBilling, findTenantForBilling } = await import('#services/billing')
-    const { planOf } = await import('#services/plans')
+    const { entitlementsOf } = await import('#services/plans')
     const { tenantRefOf } = await import('#tenancy/tenant_ref')
     try {
       const change = this.#change()
@@ -46,8 +43,7 @@ export default class TenantsBilling extends BaseCommand {
         paidUntil: tenant.paidUntil?.toISODate() ?? null,
         onTrial: tenant.onTrial,
         expired: !!tenant.paidUntil && tenant.paidUntil < DateTime.now().startOf('day'),
-        plan: planOf(tenantRefOf(tenant)),
-        ownPostLimit: tenant.postLimit,
+        plan: tenant.plan,
       }
       if (this.json) {
         this.logger.log(JSON.stringify(state, null, 2))
@@ -57,8 +53,7 @@ export default class TenantsBilling extends BaseCommand {
       this.logger.log(
         `paid until: ${state.paidUntil ?? 'never set'}${state.expired ? this.colors.red(' (expired)') : ''}\n` +
           `trial: ${state.onTrial ? 'on' : 'off'}\n` +
-          `post limit: ${state.plan.maxPosts}${state.ownPostLimit === null ? ` (${state.plan.name})` : ' (set for this blog)'}\n` +
-          `post length limit: ${state.plan.maxPostChars} characters (${state.plan.name})`
+          `plan: ${state.plan} (${entitlementsOf(tenantRefOf(tenant)).label})`
       )
     } catch (error) {
       this.logger.error(error.message)
@@ -67,7 +62,7 @@ export default class TenantsBilling extends BaseCommand {
   }
 
   #change() {
-    if ([this.paidUntil, this.extendDays, this.trial, this.postLimit].every((value) => value === undefined)) {
+    if ([this.paidUntil, this.extendDays, this.trial].every((value) => value === undefined)) {
       return null
     }
     const change: BillingChange = {}
@@ -85,13 +80,6 @@ export default class TenantsBilling extends BaseCommand {
     if (this.trial !== undefined) {
       if (!['on', 'off'].includes(this.trial)) throw new Error('--trial must be "on" or "off"')
       change.trial = this.trial === 'on'
-    }
-    if (this.postLimit !== undefined) {
-      const limit = Number(this.postLimit)
-      if (this.postLimit !== 'plan' && !(Number.isInteger(limit) && limit >= 0 && limit <= 1_000_000)) {
-        throw new Error('--post-limit must be a whole number from 0 to 1000000, or "plan"')
-      }
-      change.postLimit = this.postLimit === 'plan' ? null : limit
     }
     return change
   }

@@ -5,6 +5,8 @@ export default class TenantsDomainsAdd extends BaseCommand {
   static commandName = 'tenants:domains:add'
   static description = 'Attach a domain to a tenant; running servers pick it up at once'
   static help = [
+    "A custom domain needs the blog's plan to include customDomains, with room under its",
+    'customDomains limit (tenants:plan, tenants:features).',
     '  {{ binaryName }} tenants:domains:add alice alice.example.com',
     '  {{ binaryName }} tenants:domains:add alice blog.alice.test --primary',
   ]
@@ -20,9 +22,9 @@ export default class TenantsDomainsAdd extends BaseCommand {
   declare primary: boolean
 
   async run() {
-    const { default: tenancy } = await import('#tenancy/service')
+    const { addDomain } = await import('#services/custom_domains')
     try {
-      const added = await tenancy.domains.add(this.schema, this.domain, { primary: this.primary })
+      const added = await addDomain(this.schema, this.domain, { primary: this.primary })
       this.logger.success(
         `Added ${added.domain} to "${this.schema}"${added.isPrimary ? ' as its primary domain' : ''}`
       )

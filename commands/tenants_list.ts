@@ -3,7 +3,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 export default class TenantsList extends BaseCommand {
   static commandName = 'tenants:list'
-  static description = 'List tenants with their domains, owner, billing state and pending migrations'
+  static description = 'List tenants with their domains, owner, plan, billing state and pending migrations'
   static help = [
     '  {{ binaryName }} tenants:list',
     '  {{ binaryName }} tenants:list --expired   (blogs whose paid-until date has passed)',
@@ -34,6 +34,7 @@ export default class TenantsList extends BaseCommand {
       owner: tenant.owner?.email ?? null,
       paidUntil: tenant.paidUntil?.toISODate() ?? null,
       onTrial: tenant.onTrial,
+      plan: tenant.plan,
       pendingMigrations: status.get(tenant.schemaName) ?? [],
     }))
 
@@ -49,13 +50,14 @@ export default class TenantsList extends BaseCommand {
     }
     const table = this.ui
       .table()
-      .head(['Name', 'Schema', 'Domains', 'Owner', 'Paid until', 'Trial', 'Pending'])
+      .head(['Name', 'Schema', 'Domains', 'Owner', 'Plan', 'Paid until', 'Trial', 'Pending'])
     for (const row of rows) {
       table.row([
         row.name,
         row.schema,
         row.domains.join(', '),
         row.owner ?? '-',
+        row.plan,
         row.paidUntil ?? '-',
         row.onTrial ? 'yes' : 'no',
         String(row.pendingMigrations.length),

@@ -26,23 +26,6 @@ const blogConfig = {
     queueLimit: 16,
     idleMs: 60_000,
   },
-
-  /*
-   * A blog on its free trial, or on the paid plan. `tenants.post_limit` raises (or lowers)
-   * the post limit of one blog (`node ace tenants:billing <blog> --post-limit N`).
-   */
-  plans: {
-    trial: {
-      name: 'free trial',
-      maxPosts: env.get('PLAN_TRIAL_MAX_POSTS', 100),
-      maxPostChars: env.get('PLAN_TRIAL_MAX_POST_CHARS', 100_000),
-    },
-    paid: {
-      name: 'paid plan',
-      maxPosts: env.get('PLAN_PAID_MAX_POSTS', 5_000),
-      maxPostChars: env.get('PLAN_PAID_MAX_POST_CHARS', 200_000),
-    },
-  },
 }
 
 export default blogConfig

@@ -4,6 +4,7 @@
  * with an embedded PostgreSQL when none is configured (see bin/embedded_database.js).
  */
 import { Env } from '@adonisjs/core/env'
+import { LIMITS, PLAN_NAMES, planEnvKey } from '#services/plan_catalog'
 
 export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -12,6 +13,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   HOST: Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.string(),
   LOG_LEVEL: Env.schema.enum.optional(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  /*
+   * One access line per request that reaches the framework (#services/access_log);
+   * default: on in production.
+   */
+  LOG_REQUESTS: Env.schema.boolean.optional(),
 
   APP_DOMAIN: Env.schema.string.optional(),
   /*
@@ -33,10 +39,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   HTTP_CACHE_S_MAXAGE: Env.schema.number.optional(),
   MARKDOWN_RENDER_BUDGET_MS: Env.schema.number.optional(),
   MARKDOWN_MAX_NESTING: Env.schema.number.optional(),
-  PLAN_TRIAL_MAX_POSTS: Env.schema.number.optional(),
-  PLAN_TRIAL_MAX_POST_CHARS: Env.schema.number.optional(),
-  PLAN_PAID_MAX_POSTS: Env.schema.number.optional(),
-  PLAN_PAID_MAX_POST_CHARS: Env.schema.number.optional(),
+  /*
+   * PLAN_<PLAN>_<LIMIT>: one plan's figure for the whole installation (config/plans.ts).
+   */
+  ...Object.fromEntries(
+    PLAN_NAMES.flatMap((plan) => LIMITS.map((limit) => [planEnvKey(plan, limit), Env.schema.number.optional()]))
+  ),
 
   SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
   SESSION_IDLE_TIMEOUT: Env.schema.string.optional(),
@@ -73,7 +81,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.string.optional(),
   MISS_LIMIT_PER_IP: Env.schema.number.optional(),
-  MISS_LIMIT_PER_TENANT: Env.schema.number.optional(),
   SIGNUPS_PER_IP: Env.schema.number.optional(),
   SIGNUP_IP_WINDOW: Env.schema.string.optional(),
   SIGNUPS_GLOBAL: Env.schema.number.optional(),

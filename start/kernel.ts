@@ -42,4 +42,5 @@ export const middleware = router.named({
   blogAccess: () => import('#middleware/blog_access_middleware'),
   postSubmission: () => import('#middleware/post_submission_middleware'),
   tenantScope: () => import('#tenancy/tenant_scope_middleware'),
+  feature: () => import('#middleware/feature_middleware'),
 })

@@ -2,9 +2,9 @@
  * Rate limits.
  *
  * Fair shares: requests that miss the page cache (they render, and most touch the database)
- * are limited per client address (MISS_LIMIT_PER_IP, default 20 a second) and per blog
- * (MISS_LIMIT_PER_TENANT, default 100 a second), so that no client and no blog's traffic
- * can take what every blog needs. Cache hits are free.
+ * are limited per client address (MISS_LIMIT_PER_IP, default 20 a second) and per blog (its
+ * plan's requestsPerMinute, config/plans.ts), so that no client and no blog's traffic can
+ * take what every blog needs. Cache hits are free.
  *
  * Sign-ups, which create a schema each, are limited per address (SIGNUPS_PER_IP, default 5
  * an hour) and over the whole site (SIGNUPS_GLOBAL, default 100 in 10 minutes).
@@ -29,7 +29,6 @@ import User from '#models/user'
 
 export const fairShare = {
   perIp: { requests: env.get('MISS_LIMIT_PER_IP', 20), duration: '1 sec' },
-  perTenant: { requests: env.get('MISS_LIMIT_PER_TENANT', 100), duration: '1 sec' },
 }
 
 export const signupLimits = {

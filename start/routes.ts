@@ -33,12 +33,16 @@ router
 
 router.get('/', [BlogController, 'index']).as('blog.home')
 router.get('/posts/:slug', [BlogController, 'show']).as('blog.posts.show')
-router.get('/feed.xml', [FeedsController, 'atom']).as('blog.feed')
-router.get('/sitemap.xml', [FeedsController, 'sitemap']).as('blog.sitemap')
+router.get('/feed.xml', [FeedsController, 'atom']).as('blog.feed').use(middleware.feature({ name: 'feed' }))
+router
+  .get('/sitemap.xml', [FeedsController, 'sitemap'])
+  .as('blog.sitemap')
+  .use(middleware.feature({ name: 'sitemap' }))
 router
   .get('/sitemaps/:file', [FeedsController, 'sitemapPosts'])
   .where('file', /^posts-[1-9]\d{0,5}\.xml$/)
   .as('blog.sitemap.posts')
+  .use(middleware.feature({ name: 'sitemap' }))
 router.get('/login', [BlogSessionController, 'create']).as('blog.login.create')
 router.post('/login', [BlogSessionController, 'store']).as('blog.login.store')
 router.post('/logout', [BlogSessionController, 'destroy']).as('blog.logout')

@@ -5,9 +5,11 @@ import type { Request } from '@adonisjs/core/http'
 import tenancyConfig from '#config/tenancy'
 import { absoluteUrl } from '#services/urls'
 import { assetUrl } from '#services/assets'
+import { hasFeature } from '#services/plans'
 
 edge.global('hostUrl', absoluteUrl)
 edge.global('asset', assetUrl)
+edge.global('hasFeature', hasFeature)
 edge.global('mainSiteUrl', (request: Request, path = '/') =>
   absoluteUrl(request, tenancyConfig.appDomain, path)
 )

@@ -4,6 +4,7 @@ import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { PublicBaseModel } from '#tenancy/base_models'
 import Domain from '#models/domain'
 import User from '#models/user'
+import type { Feature, Limit, PlanName } from '#services/plan_catalog'
 
 export default class Tenant extends PublicBaseModel {
   static table = 'public.tenants'
@@ -30,7 +31,15 @@ export default class Tenant extends PublicBaseModel {
   declare onTrial: boolean
 
   @column()
-  declare postLimit: number | null
+  declare plan: PlanName
+
+  /* A blog's own figures on top of its plan's (`tenants:plan --limit`). */
+  @column({ prepare: (value) => JSON.stringify(value) })
+  declare limitOverrides: Partial<Record<Limit, number>>
+
+  /* Features turned on or off for this blog whatever its plan (`tenants:features`). */
+  @column({ prepare: (value) => JSON.stringify(value) })
+  declare featureOverrides: Partial<Record<Feature, boolean>>
 
   @column.dateTime()
   declare lastPostAt: DateTime | null

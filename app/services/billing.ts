@@ -17,8 +17,6 @@ export interface BillingChange {
   paidUntil?: DateTime
   extendDays?: number
   trial?: boolean
-  /* null returns the blog to its plan's limit */
-  postLimit?: number | null
 }
 
 export async function findTenantForBilling(schemaName: string) {
@@ -39,8 +37,12 @@ export async function changeBilling(schemaName: string, change: BillingChange) {
     const base = tenant.paidUntil && tenant.paidUntil > today ? tenant.paidUntil : today
     tenant.paidUntil = base.plus({ days: change.extendDays })
   }
-  if (change.trial !== undefined) tenant.onTrial = change.trial
-  if (change.postLimit !== undefined) tenant.postLimit = change.postLimit
+  if (change.trial !== undefined) {
+    tenant.onTrial = change.trial
+    // The trial plan is the plan of the free trial: leaving one leaves the other.
+    if (change.trial) tenant.plan = 'trial'
+    else if (tenant.plan === 'trial') tenant.plan = 'basic'
+  }
   await tenant.save()
   return tenant
 }

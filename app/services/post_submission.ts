@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { Infer } from '@vinejs/vine/types'
 import { fieldErrors } from '#exceptions/form_rejected'
 import type { RenderedPost } from '#services/markdown'
-import { planOf } from '#services/plans'
+import { limitOf } from '#services/plans'
 import { RenderRefused, renderContent } from '#services/post_rendering'
 import { postValidator } from '#validators/post'
 
@@ -24,7 +24,7 @@ export type PostSubmission =
 export async function readPostSubmission(ctx: HttpContext): Promise<PostSubmission> {
   let fields: PostFields
   try {
-    fields = await ctx.request.validateUsing(postValidator, { meta: { maxChars: planOf(ctx.tenant!).maxPostChars } })
+    fields = await ctx.request.validateUsing(postValidator, { meta: { maxChars: limitOf(ctx.tenant!, 'postChars') } })
   } catch (error) {
     return { accepted: false, errors: fieldErrors(error) }
   }

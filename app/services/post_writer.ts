@@ -3,9 +3,10 @@ import Post from '#models/post'
 import Tenant from '#models/tenant'
 import type User from '#models/user'
 import type { RenderedPost } from '#services/markdown'
-import { PlanLimitReached, planOf } from '#services/plans'
+import { LimitReached, limitOf } from '#services/plans'
 import { postCounts } from '#services/post_stats'
-import { inSavepoint } from '#tenancy/tenant_scope'
+import { inSavepoint, scopedClient } from '#tenancy/tenant_scope'
+import { schemaBytes } from '#tenancy/tenant_storage'
 import type { TenantRef } from '#tenancy/types'
 import { slugify, uniqueSlug } from '#services/slugs'
 
@@ -36,14 +37,26 @@ export async function createPost(blog: TenantRef, author: User, input: PostInput
 }
 
 /*
- * Throws PlanLimitReached when the blog already holds as many posts as its plan allows.
+ * Throws LimitReached when the blog already holds as many posts as it may, or takes all
+ * the storage it may.
  */
 export async function assertRoomForPost(blog: TenantRef) {
   const { published, drafts } = await postCounts()
-  if (published + drafts >= planOf(blog).maxPosts) throw new PlanLimitReached(blog)
+  if (published + drafts >= limitOf(blog, 'posts')) throw new LimitReached(blog, 'posts')
+  await assertStorageRoom(blog)
+}
+
+/*
+ * Edits count too: a blog at its storage limit can still shorten or delete posts, but not
+ * grow. Measured from the catalog on each save (saves are rare next to reads).
+ */
+async function assertStorageRoom(blog: TenantRef) {
+  const bytes = (await schemaBytes(scopedClient(), [blog.schemaName])).get(blog.schemaName) ?? 0
+  if (bytes >= limitOf(blog, 'storageMb') * 1024 * 1024) throw new LimitReached(blog, 'storageMb')
 }
 
 export async function updatePost(blog: TenantRef, post: Post, input: PostInput) {
+  if (input.content.length > post.content.length) await assertStorageRoom(blog)
   post.merge({ title: input.title })
   applyContent(post, input)
   applyPublication(post, input.publish)

@@ -77,6 +77,9 @@ export class TenantLifecycle {
         schemaName: input.schemaName,
         ownerId: input.ownerId ?? null,
         onTrial: true,
+        plan: 'trial',
+        limitOverrides: {},
+        featureOverrides: {},
         paidUntil: DateTime.now().plus({ days: input.trialDays ?? 30 }).startOf('day'),
       })
       await this.migrator.install(trx, { id: tenant.id, schemaName: input.schemaName })
@@ -103,6 +106,9 @@ export class TenantLifecycle {
         schemaName: input.schemaName,
         ownerId: source.ownerId,
         onTrial: source.onTrial,
+        plan: source.plan,
+        limitOverrides: source.limitOverrides,
+        featureOverrides: source.featureOverrides,
         paidUntil: source.paidUntil,
       })
       await trx.rawQuery(

@@ -11,7 +11,9 @@ export function toTenantRef(row: Record<string, any>): TenantRef {
     ownerId: row.owner_id ?? null,
     paidUntil: row.paid_until ? toDate(row.paid_until) : null,
     onTrial: row.on_trial,
-    postLimit: row.post_limit ?? null,
+    plan: row.plan,
+    limitOverrides: Object.freeze(row.limit_overrides ?? {}),
+    featureOverrides: Object.freeze(row.feature_overrides ?? {}),
     primaryDomain: row.primary_domain ?? null,
   })
 }
@@ -25,7 +27,9 @@ export function tenantRefOf(tenant: Tenant, primaryDomain: string | null = null)
     ownerId: tenant.ownerId,
     paidUntil: tenant.paidUntil,
     onTrial: tenant.onTrial,
-    postLimit: tenant.postLimit ?? null,
+    plan: tenant.plan,
+    limitOverrides: Object.freeze({ ...tenant.limitOverrides }),
+    featureOverrides: Object.freeze({ ...tenant.featureOverrides }),
     primaryDomain,
   })
 }

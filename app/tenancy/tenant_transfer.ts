@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { isFeature, isLimit, isPlanName, type PlanName } from '#services/plan_catalog'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Domain from '#models/domain'
 import Tenant from '#models/tenant'
@@ -37,6 +38,10 @@ export interface TenantExport {
     owner: string | null
     paidUntil: string | null
     onTrial: boolean
+    /* Absent from exports made before plans existed. */
+    plan?: string
+    limitOverrides?: Record<string, number>
+    featureOverrides?: Record<string, boolean>
     domains: { domain: string; isPrimary: boolean }[]
   }
   posts: ExportedPost[]
@@ -84,6 +89,9 @@ export class TenantTransfer {
           owner: tenant.owner?.username ?? null,
           paidUntil: tenant.paidUntil?.toISODate() ?? null,
           onTrial: tenant.onTrial,
+          plan: tenant.plan,
+          limitOverrides: tenant.limitOverrides,
+          featureOverrides: tenant.featureOverrides,
           domains: tenant.domains
             .map((domain) => ({ domain: domain.domain, isPrimary: domain.isPrimary }))
             .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.domain.localeCompare(b.domain)),
@@ -140,6 +148,9 @@ export class TenantTransfer {
       )
       created.paidUntil = doc.tenant.paidUntil ? DateTime.fromISO(doc.tenant.paidUntil) : null
       created.onTrial = doc.tenant.onTrial
+      created.plan = (doc.tenant.plan as PlanName | undefined) ?? (doc.tenant.onTrial ? 'trial' : 'basic')
+      created.limitOverrides = doc.tenant.limitOverrides ?? {}
+      created.featureOverrides = doc.tenant.featureOverrides ?? {}
       await created.save()
       for (const extra of domains.filter((entry) => entry !== primary)) {
         await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
@@ -190,6 +201,17 @@ function parseExport(document: unknown): TenantExport {
   const tenant = doc.tenant
   if (!tenant || typeof tenant.name !== 'string' || typeof tenant.schemaName !== 'string' || !Array.isArray(tenant.domains) || tenant.domains.length === 0) {
     throw new InvalidExportError('The export has no valid "tenant" section')
+  }
+  if (tenant.plan !== undefined && !isPlanName(tenant.plan)) {
+    throw new InvalidExportError(`The export names an unknown plan "${tenant.plan}"`)
+  }
+  const limits = Object.entries(tenant.limitOverrides ?? {})
+  if (limits.some(([name, value]) => !isLimit(name) || !Number.isInteger(value) || value < 0)) {
+    throw new InvalidExportError('The export has malformed "limitOverrides"')
+  }
+  const features = Object.entries(tenant.featureOverrides ?? {})
+  if (features.some(([name, value]) => !isFeature(name) || typeof value !== 'boolean')) {
+    throw new InvalidExportError('The export has malformed "featureOverrides"')
   }
   if (!Array.isArray(doc.posts)) throw new InvalidExportError('The export has no "posts" list')
   doc.posts.forEach((post, index) => {

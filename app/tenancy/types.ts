@@ -12,6 +12,8 @@ export interface TenantRef {
   readonly ownerId: number | null
   readonly paidUntil: DateTime | null
   readonly onTrial: boolean
-  readonly postLimit: number | null
+  readonly plan: string
+  readonly limitOverrides: Readonly<Record<string, number>>
+  readonly featureOverrides: Readonly<Record<string, boolean>>
   readonly primaryDomain: string | null
 }

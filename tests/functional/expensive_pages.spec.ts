@@ -5,6 +5,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import blogConfig from '#config/blog'
+import plans from '#config/plans'
 import { Browser } from '#tests/helpers/browser'
 import { runAce } from '#tests/helpers/ace'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
@@ -66,7 +67,7 @@ test.group('Bounded pages', () => {
     assert,
   }) => {
     const blog = await createBlog(uniqueName('limit'))
-    const limit = blogConfig.plans.trial.maxPosts
+    const limit = plans.trial.limits.posts
     await addPosts(blog, limit)
     const owner = new Browser()
     await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
@@ -74,14 +75,14 @@ test.group('Bounded pages', () => {
 
     const form = await owner.get(blog.domain, '/dashboard/posts/new')
     assert.equal(form.status, 403)
-    assert.include(form.body, `This blog has reached its limit of ${limit} posts on the free trial.`)
-    assert.include(form.body, 'move to the paid plan')
+    assert.include(form.body, `This blog has reached its limit of ${limit} posts on the Free trial plan.`)
+    assert.include(form.body, `the Basic plan allows ${plans.basic.limits.posts.toLocaleString('en')}`)
     const refused = await owner.post(blog.domain, '/dashboard/posts', { title: 'One more', content: 'x' })
     assert.equal(refused.status, 403)
     const { rows } = await db.rawQuery(`select count(*)::int as n from ${blog.schemaName}.posts`)
     assert.equal(rows[0].n, limit)
 
-    const lifted = await runAce(['tenants:billing', blog.schemaName, '--post-limit', String(limit + 10), '--json'])
+    const lifted = await runAce(['tenants:plan', blog.schemaName, '--limit', `posts=${limit + 10}`, '--json'])
     assert.equal(lifted.exitCode, 0, lifted.stdout + lifted.stderr)
     let created = await owner.post(blog.domain, '/dashboard/posts', { title: 'One more', content: 'x' })
     for (let attempt = 0; created.status === 403 && attempt < 20; attempt++) {

@@ -12,7 +12,7 @@ const INPUT_BYTES = 100_000
 
 async function paidBlog(prefix: string) {
   const blog = await createBlog(uniqueName(prefix))
-  await db.from('public.tenants').where('id', blog.id).update({ on_trial: false })
+  await db.from('public.tenants').where('id', blog.id).update({ on_trial: false, plan: 'basic' })
   tenancy.resolver.changed({ tenantIds: [blog.id], hosts: [] })
   const owner = new Browser()
   await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)

@@ -27,7 +27,7 @@ const CACHE_MEMORY_MB = 16
 const RSS_MARGIN_MB = 128
 const EDITS = 300
 /*
- * The fair share (MISS_LIMIT_PER_TENANT below) turns later edits away; these many 200 KB
+ * The fair share (PLAN_BASIC_REQUESTS_PER_MINUTE below) turns later edits away; these many 200 KB
  * versions, each rendered and read back on three pages, are several times the cache budget.
  */
 const MIN_SAVED_EDITS = 60
@@ -77,7 +77,7 @@ let owners = 0
 
 async function paidOwner(prefix: string) {
   const blog = await createBlog(uniqueName(prefix))
-  await db.from('public.tenants').where('id', blog.id).update({ on_trial: false })
+  await db.from('public.tenants').where('id', blog.id).update({ on_trial: false, plan: 'basic' })
   const owner = new Browser(`127.0.1.${++owners}`, server.url)
   const login = await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
   if (login.status !== 302) throw new Error(`login failed: ${login.status}`)
@@ -92,7 +92,8 @@ test.group('Noisy neighbours: one blog or visitor cannot take what the others ne
       CACHE_MEMORY_MB: String(CACHE_MEMORY_MB),
       HTTP_REQUEST_TIMEOUT_MS: '10000',
       MISS_LIMIT_PER_IP: '20',
-      MISS_LIMIT_PER_TENANT: '100',
+      PLAN_BASIC_REQUESTS_PER_MINUTE: '6000',
+      PLAN_TRIAL_REQUESTS_PER_MINUTE: '3000',
       SIGNUPS_PER_IP: '5',
       SIGNUPS_GLOBAL: '100',
     })

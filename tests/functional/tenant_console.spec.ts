@@ -140,6 +140,10 @@ test.group('tenants:domains', () => {
     const other = await createBlog(uniqueName('dom_other'))
     const extra = `${blog.schemaName.replaceAll('_', '-')}.example.test`
 
+    const trial = await runAce(['tenants:domains:add', blog.schemaName, extra])
+    assert.equal(trial.exitCode, 1)
+    assert.include(output(trial), 'Custom domains are not part of the Free trial plan; the Basic plan includes this')
+    assert.equal((await runAce(['tenants:plan', blog.schemaName, 'pro'])).exitCode, 0)
     const added = await runAce(['tenants:domains:add', blog.schemaName, extra.toUpperCase(), '--primary'])
     assert.equal(added.exitCode, 0, output(added))
     const page = await client.get('/').header('host', extra)

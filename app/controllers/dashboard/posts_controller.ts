@@ -5,7 +5,7 @@ import type Post from '#models/post'
 import { dashboardPage, postById } from '#services/post_queries'
 import { assertRoomForPost, createPost, deletePost, updatePost } from '#services/post_writer'
 import { readOnlyReason } from '#services/billing'
-import { planOf } from '#services/plans'
+import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
 
 /*
@@ -86,7 +86,7 @@ export default class PostsController {
       blog: tenant,
       post,
       form,
-      maxChars: planOf(tenant!).maxPostChars,
+      maxChars: limitOf(tenant!, 'postChars'),
     })
   }
 }

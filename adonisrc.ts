@@ -22,6 +22,8 @@ export default defineConfig({
     () => import('@adonisjs/redis/redis_provider'),
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('#providers/tenancy_provider'),
+    () => import('#providers/usage_provider'),
+    () => import('#providers/logging_provider'),
   ],
 
   preloads: [

@@ -24,6 +24,13 @@ export default class TenantsList extends BaseCommand {
     const tenants = (await tenancy.lifecycle.list()).filter(
       (tenant) => !this.expired || (tenant.paidUntil !== null && tenant.paidUntil < today)
     )
+    const { usageReport } = await import('#services/usage_report')
+    const usage = new Map(
+      (await usageReport({ since: today.minus({ days: 30 }), sort: 'requests', countPosts: false })).map((row) => [
+        row.schema,
+        row,
+      ])
+    )
     const status = new Map(
       (await tenancy.fanOut.status()).map((entry) => [entry.schemaName, entry.pending])
     )
@@ -36,6 +43,8 @@ export default class TenantsList extends BaseCommand {
       onTrial: tenant.onTrial,
       plan: tenant.plan,
       pendingMigrations: status.get(tenant.schemaName) ?? [],
+      requests30d: usage.get(tenant.schemaName)?.requests ?? 0,
+      storageBytes: usage.get(tenant.schemaName)?.storageBytes ?? 0,
     }))
 
     if (this.json) {
@@ -50,7 +59,7 @@ export default class TenantsList extends BaseCommand {
     }
     const table = this.ui
       .table()
-      .head(['Name', 'Schema', 'Domains', 'Owner', 'Plan', 'Paid until', 'Trial', 'Pending'])
+      .head(['Name', 'Schema', 'Domains', 'Owner', 'Plan', 'Paid until', 'Trial', 'Pending', 'Requests 30d', 'Storage'])
     for (const row of rows) {
       table.row([
         row.name,
@@ -61,6 +70,8 @@ export default class TenantsList extends BaseCommand {
         row.paidUntil ?? '-',
         row.onTrial ? 'yes' : 'no',
         String(row.pendingMigrations.length),
+        row.requests30d.toLocaleString('en'),
+        `${(row.storageBytes / 1024 / 1024).toFixed(1)} MB`,
       ])
     }
     table.render()

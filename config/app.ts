@@ -61,10 +61,13 @@ export const securityHeaders = {
 export const http = defineConfig({
   ...socketTimeouts,
   /*
-   * Request ids come from the proxy in front (X-Request-Id), which sees every request;
-   * generating one here costs a hash per request, hits included.
+   * Every request that reaches the framework has an id, bound to each line it logs and
+   * sent back in X-Request-Id: the proxy's X-Request-Id when it is well formed, else a
+   * random UUID (#services/request_ids, which replaces Request#id and so decides this;
+   * not the cuid2 AdonisJS would hash for each request). Page-cache hits answered before
+   * the framework get none and pay nothing.
    */
-  generateRequestId: false,
+  generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: false,
   trustProxy: trustedProxy,

@@ -10,6 +10,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
   METRICS_TOKEN: Env.schema.string.optional(),
+  USAGE_FLUSH_MS: Env.schema.number.optional(),
   HOST: Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.string(),
   LOG_LEVEL: Env.schema.enum.optional(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

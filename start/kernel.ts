@@ -15,7 +15,7 @@ server.errorHandler(() => import('#exceptions/handler'))
  */
 server.use([
   () => import('#middleware/container_bindings_middleware'),
-  () => import('#middleware/request_metrics_middleware'),
+  () => import('#middleware/request_timing_middleware'),
   () => import('#middleware/response_headers_middleware'),
   () => import('#middleware/compression_middleware'),
   () => import('#middleware/assets_middleware'),
@@ -29,6 +29,7 @@ server.use([
 ])
 
 router.use([
+  () => import('#middleware/route_log_middleware'),
   () => import('#middleware/session_middleware'),
   () => import('#middleware/csrf_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),

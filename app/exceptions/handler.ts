@@ -1,7 +1,9 @@
 import app from '@adonisjs/core/services/app'
 import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import logger from '@adonisjs/core/services/logger'
 import { databaseTrouble } from '#exceptions/database_unavailable'
+import { ErrorReporter, errorContext } from '#services/error_reporter'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction
@@ -41,12 +43,27 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   /*
    * 503s are not reported one by one: under a flood or an outage that would be one stack
    * trace per request. One warning per interval says how many there were and why.
+   * Client errors (4xx) are the client's: their access line says so (#services/access_log).
+   * The other errors go to the error reporter (#services/error_reporter), which the
+   * response does not wait for.
    */
   async report(error: any, ctx: HttpContext) {
+    if (typeof error !== 'object' || error === null) error = new Error(String(error))
     classify(error, ctx)
     const trouble = databaseTrouble(error)
-    if (trouble) return refusals.count(trouble, ctx)
-    return super.report(error, ctx)
+    if (trouble) return refusals.count(trouble)
+    if ((error.status ?? 500) < 500 || !this.shouldReport(error)) return
+    if (typeof error.report === 'function') return super.report(error, ctx)
+
+    const failed = (failure: unknown) =>
+      ctx.logger.error({ err: error, reporterError: String(failure) }, 'the error reporter failed')
+    try {
+      const reporter = await app.container.make(ErrorReporter)
+      const pending = reporter.report(error, errorContext(ctx))
+      if (pending) pending.catch(failed)
+    } catch (failure) {
+      failed(failure)
+    }
   }
 }
 
@@ -65,11 +82,15 @@ class RefusalLog {
   #counts = new Map<string, number>()
   #timer?: NodeJS.Timeout
 
-  count(trouble: string, ctx: HttpContext) {
+  /*
+   * Logged with the app's logger: the line is about every request of the interval, not
+   * the first one's (whose logger names its id, blog and route).
+   */
+  count(trouble: string) {
     this.#counts.set(trouble, (this.#counts.get(trouble) ?? 0) + 1)
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined
-      ctx.logger.warn({ refused: Object.fromEntries(this.#counts) }, 'requests answered 503: database busy or unavailable')
+      logger.warn({ refused: Object.fromEntries(this.#counts) }, 'requests answered 503: database busy or unavailable')
       this.#counts.clear()
     }, 10_000).unref()
   }

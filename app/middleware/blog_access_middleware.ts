@@ -7,7 +7,8 @@ import BlogPolicy from '#policies/blog_policy'
  * site's layout that says why (403 for someone else's blog, 402 for an expired plan).
  * A 403 is someone logged in trying a blog that is not theirs: it is logged as a warning
  * that names the blog, the user and the request, and nothing secret (no cookies, headers,
- * query string or body).
+ * query string or body). The request's logger already names the blog (`tenant`) and the
+ * route.
  */
 export default class BlogAccessMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { ability: 'manage' | 'write' }) {
@@ -38,7 +39,6 @@ function logRefusal(ctx: HttpContext, ability: string) {
   ctx.logger.warn(
     {
       event: 'cross_tenant_refused',
-      tenant: tenant?.schemaName ?? null,
       tenantId: tenant?.id ?? null,
       userId: auth.user?.id ?? null,
       host: request.hostname(),

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import usageMeter from '#services/usage_meter'
 import { transportSecurity, trustedProxy } from '#config/app'
 import cacheConfig from '#config/cache'
 import pageCache from '#services/page_cache'
@@ -12,7 +13,9 @@ import { hasDuplicateHost, normalizeHost } from '#tenancy/host'
  * no routing, body parsing, session or tenant scope, only the host lookup (already
  * cached), the validator check and the stored bytes. Anything it is not sure of (a host
  * not looked up yet, a session, a page not stored) goes on to AdonisJS, where the page
- * cache middleware gives the same answer or renders the page.
+ * cache middleware gives the same answer or renders the page. This is the hot path (tens
+ * of thousands of requests a second): a hit gets no request id and logs nothing; it is
+ * counted (pageCache.stats.hits, echoblogs_page_cache_hits_total) and nothing else.
  */
 export function servePageCacheHit(request: IncomingMessage, response: ServerResponse): boolean {
   const { method, headers } = request
@@ -49,6 +52,7 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
   response.writeHead(answer.status, head)
   if (answer.body) response.end(answer.body)
   else response.end()
+  usageMeter.count(tenant.id, answer.body?.length ?? 0, true)
   return true
 }
 

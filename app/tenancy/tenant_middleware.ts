@@ -3,11 +3,13 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import tenancy from '#tenancy/service'
 import { DuplicateHostError, UnknownHostError } from '#tenancy/errors'
 import { canonicalHostHeader, hasDuplicateHost, normalizeHost } from '#tenancy/host'
+import { bindToRequestLog } from '#services/request_logger'
 
 /*
  * Resolves the request's host to a tenant (ctx.tenant; null on the main site). Any other
  * host that no domain row names is a 404. The scope is opened by tenant_scope_middleware,
- * so that a cache in between can answer without touching the database.
+ * so that a cache in between can answer without touching the database. From here on,
+ * every line the request logs names the blog (`tenant`: its schema).
  */
 export default class TenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -29,6 +31,7 @@ export default class TenantMiddleware {
     if (!tenant) throw new UnknownHostError(`No blog at ${host ?? 'this address'}`)
 
     ctx.tenant = tenant
+    bindToRequestLog(ctx, { tenant: tenant.schemaName })
     return next()
   }
 }

@@ -1,4 +1,5 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
 
 /*
  * What tenant schemas take on disk: tables with their indexes and TOAST. The schema names
@@ -16,4 +17,24 @@ export async function schemaBytes(client: QueryClientContract, schemaNames: stri
     [schemaNames]
   )
   return new Map(rows.map((row: { schema: string; bytes: string }) => [row.schema, Number(row.bytes)]))
+}
+
+/*
+ * Posts in each of the given schemas, in statements of at most 500 schemas each: a
+ * `count(*)` per schema, joined by UNION ALL, with every schema name validated and quoted.
+ */
+export async function postCounts(client: QueryClientContract, schemaNames: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  for (let start = 0; start < schemaNames.length; start += 500) {
+    const batch = schemaNames.slice(start, start + 500)
+    const sql = batch
+      .map((name) => {
+        assertValidSchemaName(name)
+        return `select ?::text as schema, count(*)::int as n from ${quoteSchema(name)}.posts`
+      })
+      .join(' union all ')
+    const { rows } = await client.rawQuery(sql, batch)
+    for (const row of rows as { schema: string; n: number }[]) counts.set(row.schema, row.n)
+  }
+  return counts
 }

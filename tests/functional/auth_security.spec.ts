@@ -297,7 +297,6 @@ test.group('Refused cross-tenant attempts are logged', (group) => {
     captured.forEach(({ fields }, index) => {
       assert.containsSubset(fields, {
         event: 'cross_tenant_refused',
-        tenant: b.schemaName,
         tenantId: b.id,
         userId: a.ownerId,
         host: b.domain,

@@ -1,5 +1,7 @@
 import { defineConfig } from '@adonisjs/core/app'
 
+const SERVING: ('web' | 'test' | 'repl')[] = ['web', 'test', 'repl']
+
 export default defineConfig({
   commands: [
     () => import('@adonisjs/core/commands'),
@@ -13,14 +15,15 @@ export default defineConfig({
       file: () => import('@adonisjs/core/providers/repl_provider'),
       environment: ['repl', 'test'],
     },
-    () => import('@adonisjs/core/providers/vinejs_provider'),
-    () => import('@adonisjs/core/providers/edge_provider'),
-    () => import('@adonisjs/session/session_provider'),
+    // What only serving HTTP needs is not loaded for Ace commands: it was half their boot.
+    { file: () => import('@adonisjs/core/providers/vinejs_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/core/providers/edge_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/session/session_provider'), environment: SERVING },
     () => import('@adonisjs/lucid/database_provider'),
-    () => import('@adonisjs/auth/auth_provider'),
-    () => import('@adonisjs/bouncer/bouncer_provider'),
-    () => import('@adonisjs/redis/redis_provider'),
-    () => import('@adonisjs/limiter/limiter_provider'),
+    { file: () => import('@adonisjs/auth/auth_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/bouncer/bouncer_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/redis/redis_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/limiter/limiter_provider'), environment: SERVING },
     () => import('#providers/tenancy_provider'),
     () => import('#providers/usage_provider'),
     () => import('#providers/logging_provider'),
@@ -29,7 +32,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
-    () => import('#start/view'),
+    { file: () => import('#start/view'), environment: SERVING },
     { file: () => import('#start/page_cache'), environment: ['web', 'test'] },
   ],
 

@@ -18,17 +18,17 @@ const defaults: Record<PlanName, PlanDefinition> = {
   trial: {
     label: 'Free trial',
     limits: { posts: 100, postChars: 100_000, storageMb: 50, customDomains: 0, requestsPerMinute: 3_000 },
-    features: ['feed', 'sitemap'],
+    features: ['feed', 'sitemap', 'search'],
   },
   basic: {
     label: 'Basic',
     limits: { posts: 5_000, postChars: 200_000, storageMb: 1_024, customDomains: 1, requestsPerMinute: 6_000 },
-    features: ['feed', 'sitemap', 'customDomains'],
+    features: ['feed', 'sitemap', 'customDomains', 'search'],
   },
   pro: {
     label: 'Pro',
     limits: { posts: 50_000, postChars: 500_000, storageMb: 10_240, customDomains: 10, requestsPerMinute: 30_000 },
-    features: ['feed', 'sitemap', 'customDomains'],
+    features: ['feed', 'sitemap', 'customDomains', 'search'],
   },
 }
 

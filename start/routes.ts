@@ -13,6 +13,7 @@ const MainSessionController = () => import('#controllers/main_session_controller
 const BlogController = () => import('#controllers/blog_controller')
 const BlogSessionController = () => import('#controllers/blog_session_controller')
 const FeedsController = () => import('#controllers/feeds_controller')
+const SearchController = () => import('#controllers/search_controller')
 const PostsController = () => import('#controllers/dashboard/posts_controller')
 const SettingsController = () => import('#controllers/dashboard/settings_controller')
 
@@ -33,6 +34,7 @@ router
 
 router.get('/', [BlogController, 'index']).as('blog.home')
 router.get('/posts/:slug', [BlogController, 'show']).as('blog.posts.show')
+router.get('/search', [SearchController, 'index']).as('blog.search').use(middleware.feature({ name: 'search' }))
 router.get('/feed.xml', [FeedsController, 'atom']).as('blog.feed').use(middleware.feature({ name: 'feed' }))
 router
   .get('/sitemap.xml', [FeedsController, 'sitemap'])

@@ -4,6 +4,7 @@ import cacheConfig from '#config/cache'
 import pageCache, { type CachedPage } from '#services/page_cache'
 import { HIT_HEADER, PUBLIC_CACHE_CONTROL, PUBLIC_VARY, etagOf, matchesEtag } from '#services/page_delivery'
 import { CACHEABLE_ROUTES, publicPageKey } from '#services/public_pages'
+import { nextPublication } from '#services/post_queries'
 import { hasSessionCookie } from '#services/visitors'
 
 /*
@@ -66,7 +67,8 @@ export default class PageCacheMiddleware {
     }
     const bytes = Buffer.from(body)
     if (cacheConfig.pages.enabled) {
-      return send(ctx, tenant.id, key, pageCache.set(tenant.id, key, generation, shared, bytes), false)
+      const stored = pageCache.set(tenant.id, key, generation, shared, bytes, await nextPublication(tenant))
+      return send(ctx, tenant.id, key, stored, false)
     }
     validateOnly(ctx, bytes)
   }

@@ -95,9 +95,17 @@ export class PageCache {
 
   /*
    * Stores a freshly rendered page (unless the tenant changed while it rendered) and
-   * returns the entry, which the first visitor is served from too.
+   * returns the entry, which the first visitor is served from too. `notAfter` (ms since
+   * the epoch) ends it sooner than the TTL: when the blog's next scheduled post appears.
    */
-  set(tenantId: number, key: string, generation: string, headers: Record<string, string>, body: Buffer) {
+  set(
+    tenantId: number,
+    key: string,
+    generation: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    notAfter: number | null = null
+  ) {
     const br = compact(
       brotliCompressSync(body, {
         params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
@@ -110,7 +118,7 @@ export class PageCache {
       identityLength: body.length,
       etag: etagOf(body),
       lastModified: new Date().toUTCString(),
-      expiresAt: Date.now() + this.ttlMs,
+      expiresAt: Math.min(Date.now() + this.ttlMs, notAfter ?? Infinity),
     }
     if (generation !== this.generation(tenantId)) return page
     const headerBytes = Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0)

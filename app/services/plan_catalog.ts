@@ -13,7 +13,7 @@ export type Limit = (typeof LIMITS)[number]
  * Only what exists can be switched: a feature is listed here when the code that serves it
  * checks it.
  */
-export const FEATURES = ['feed', 'sitemap', 'customDomains'] as const
+export const FEATURES = ['feed', 'sitemap', 'customDomains', 'search'] as const
 export type Feature = (typeof FEATURES)[number]
 
 export const LIMIT_LABELS: Record<Limit, string> = {
@@ -29,6 +29,7 @@ export const FEATURE_SUBJECTS: Record<Feature, string> = {
   feed: 'The Atom feed is',
   sitemap: 'Sitemaps for search engines are',
   customDomains: 'Custom domains are',
+  search: 'Search is',
 }
 
 export function isPlanName(value: string): value is PlanName {

@@ -2,7 +2,7 @@ import blogConfig from '#config/blog'
 import Post from '#models/post'
 import tenancy from '#tenancy/service'
 import type { TenantRef } from '#tenancy/types'
-import { plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
+import { escapeHtml, plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
 
 /*
  * Reads for a blog's pages. Public pages read in one statement each, with no transaction
@@ -13,6 +13,12 @@ import { plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
  */
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 const day = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`
+/*
+ * What readers see: published posts whose time has come. A post scheduled for later is
+ * published with a future published_at and appears on its own when that time passes,
+ * with no job to run; posts published before scheduling existed may have no time at all.
+ */
+const visible = (alias = 'p') => `${alias}.is_published and (${alias}.published_at is null or ${alias}.published_at <= now())`
 export interface PostSummary {
   id: number
   title: string
@@ -47,7 +53,7 @@ export async function publishedPage(
              ${day('coalesce(p.published_at, p.created_at)')} as published_on, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where p.is_published
+       where ${visible()}
        order by p.published_at desc, p.id desc
        limit $1 offset $2`,
     [perPage + 1, (page - 1) * perPage]
@@ -70,6 +76,8 @@ export interface PostPage {
   html: string
   author: string
   isPublished: boolean
+  /* Published for a time still to come: only its owner sees it yet. */
+  scheduled: boolean
   publishedAt: string | null
   publishedOn: string | null
 }
@@ -83,11 +91,12 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
     blog,
     (t) => `
       select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
-             p.is_published, ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
+             p.is_published, coalesce(p.published_at > now(), false) as scheduled,
+             ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
              u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where p.slug = $1 and (p.is_published or $2)`,
+       where p.slug = $1 and ((${visible()}) or $2)`,
     [slug, includeDrafts]
   )
   if (!row) return null
@@ -97,6 +106,7 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
     html: row.html ?? plainTextHtml(row.content),
     author: row.author,
     isPublished: row.is_published,
+    scheduled: row.scheduled,
     publishedAt: row.published_at,
     publishedOn: row.published_on,
   }
@@ -125,7 +135,7 @@ export async function latestPublished(blog: TenantRef, limit: number): Promise<F
              ${iso('coalesce(p.updated_at, p.published_at, p.created_at)')} as updated_at, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where p.is_published
+       where ${visible()}
        order by p.published_at desc, p.id desc
        limit $1`,
     [limit]
@@ -147,7 +157,7 @@ export interface SitemapEntry {
 }
 
 export async function publishedCount(blog: TenantRef): Promise<number> {
-  const [row] = await tenancy.reader.query(blog, (t) => `select count(*)::int as count from ${t('posts')} where is_published`)
+  const [row] = await tenancy.reader.query(blog, (t) => `select count(*)::int as count from ${t('posts')} p where ${visible()}`)
   return row.count
 }
 
@@ -160,7 +170,7 @@ export async function sitemapEntries(blog: TenantRef, n: number, size: number): 
     blog,
     (t) => `
       select slug, ${day('coalesce(updated_at, published_at, created_at)')} as changed_on
-        from ${t('posts')} where is_published order by id limit $1 offset $2`,
+        from ${t('posts')} p where ${visible()} order by id limit $1 offset $2`,
     [size, (n - 1) * size]
   )
   return rows.map((row) => ({ slug: row.slug, changedOn: row.changed_on }))
@@ -181,4 +191,74 @@ export async function dashboardPage(page: number, perPage = blogConfig.dashboard
 
 export function postById(id: number) {
   return Post.findOrFail(id)
+}
+
+export interface SearchResult {
+  title: string
+  slug: string
+  publishedOn: string
+  /* Escaped text with the matched words in <mark>: safe to print as HTML. */
+  snippetHtml: string
+}
+
+export interface SearchPage {
+  results: SearchResult[]
+  page: number
+  hasMore: boolean
+}
+
+/*
+ * PostgreSQL marks the matches in the snippet with these; the text around them is escaped
+ * before they become <mark> tags, so nothing in a post is ever printed unescaped.
+ */
+const MARK_START = '\u0002'
+const MARK_END = '\u0003'
+
+/*
+ * Published posts matching `terms` (websearch syntax: words, "a phrase", -not, or; any
+ * input is a valid query), best first. Snippets are cut from the first 20,000 characters
+ * of each post shown, so a page of results costs the same whatever the posts' length.
+ */
+export async function searchPublished(blog: TenantRef, terms: string, page: number, perPage = blogConfig.postsPerPage): Promise<SearchPage> {
+  const rows = await tenancy.reader.query(
+    blog,
+    (t) => `
+      with query as (select websearch_to_tsquery('english', $1) as q),
+      found as (
+        select p.title, p.slug, p.content, p.published_at, ts_rank_cd(p.search, query.q) as rank
+          from ${t('posts')} p, query
+         where ${visible()} and p.search @@ query.q
+         order by rank desc, p.published_at desc, p.id desc
+         limit $2 offset $3
+      )
+      select found.title, found.slug, ${day('found.published_at')} as published_on,
+             ts_headline('english', translate(left(found.content, 20000), E'\\x02\\x03', ''), query.q,
+               'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2') as snippet
+        from found, query
+       order by found.rank desc, found.published_at desc`,
+    [terms, perPage + 1, (page - 1) * perPage]
+  )
+  const results = rows.slice(0, perPage).map((row) => ({
+    title: row.title,
+    slug: row.slug,
+    publishedOn: row.published_on,
+    snippetHtml: markedSnippet(row.snippet),
+  }))
+  return { results, page, hasMore: rows.length > perPage }
+}
+
+function markedSnippet(snippet: string) {
+  return escapeHtml(snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>')
+}
+
+/*
+ * When the next scheduled post of the blog appears (ms since the epoch), or null: a page
+ * stored now must not outlive that moment.
+ */
+export async function nextPublication(blog: TenantRef): Promise<number | null> {
+  const [row] = await tenancy.reader.query(
+    blog,
+    (t) => `select min(published_at) as at from ${t('posts')} where is_published and published_at > now()`
+  )
+  return row.at ? new Date(row.at).getTime() : null
 }

@@ -31,7 +31,7 @@ export function plainTextExcerpt(source: string): string {
   return excerptOfText(source)
 }
 
-function escapeHtml(text: string) {
+export function escapeHtml(text: string) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 

@@ -3,6 +3,7 @@ import Post from '#models/post'
 import Tenant from '#models/tenant'
 import type User from '#models/user'
 import type { RenderedPost } from '#services/markdown'
+import type { PostFields } from '#services/post_submission'
 import { LimitReached, limitOf } from '#services/plans'
 import { postCounts } from '#services/post_stats'
 import { inSavepoint, scopedClient } from '#tenancy/tenant_scope'
@@ -16,6 +17,22 @@ export interface PostInput {
   rendered: RenderedPost
   slug?: string | null
   publish: boolean
+  /* When to publish (ISO date and time, UTC); none publishes now. */
+  publishAt?: string | null
+}
+
+/*
+ * The writer's input from a validated form.
+ */
+export function postInput(fields: PostFields, rendered: RenderedPost): PostInput {
+  return {
+    title: fields.title,
+    slug: fields.slug,
+    content: fields.content,
+    rendered,
+    publish: fields.publish ?? false,
+    publishAt: fields.publish_at ?? null,
+  }
 }
 
 /*
@@ -30,9 +47,9 @@ export async function createPost(blog: TenantRef, author: User, input: PostInput
   const post = new Post()
   post.merge({ title: input.title, authorId: author.id })
   applyContent(post, input)
-  applyPublication(post, input.publish)
+  applyPublication(post, input)
   await saveWithFreeSlug(post, slugify(input.slug || input.title))
-  if (post.isPublished) await touchBlog(blog)
+  if (publicationState(post) === 'published') await touchBlog(blog)
   return post
 }
 
@@ -59,14 +76,14 @@ export async function updatePost(blog: TenantRef, post: Post, input: PostInput) 
   if (input.content.length > post.content.length) await assertStorageRoom(blog)
   post.merge({ title: input.title })
   applyContent(post, input)
-  applyPublication(post, input.publish)
+  applyPublication(post, input)
   const wanted = input.slug ? slugify(input.slug) : slugify(input.title)
   if (input.slug !== post.slug && wanted !== post.slug) {
     await saveWithFreeSlug(post, wanted)
   } else {
     await post.save()
   }
-  if (post.isPublished) await touchBlog(blog)
+  if (publicationState(post) === 'published') await touchBlog(blog)
   return post
 }
 
@@ -100,9 +117,31 @@ function applyContent(post: Post, input: PostInput) {
   post.excerpt = input.rendered.excerpt
 }
 
-function applyPublication(post: Post, publish: boolean) {
+/*
+ * A time given schedules the post (or backdates it); none publishes it now, including a
+ * post that was scheduled for later. A post published before keeps its date.
+ */
+function applyPublication(post: Post, { publish, publishAt }: PostInput) {
   post.isPublished = publish
-  if (publish && !post.publishedAt) post.publishedAt = DateTime.now()
+  if (!publish) return
+  if (publishAt) post.publishedAt = DateTime.fromISO(publishAt, { zone: 'utc' })
+  else if (!post.publishedAt || post.publishedAt > DateTime.now()) post.publishedAt = DateTime.now()
+}
+
+export function publicationState(post: Post): 'draft' | 'scheduled' | 'published' {
+  if (!post.isPublished) return 'draft'
+  return post.publishedAt && post.publishedAt > DateTime.now() ? 'scheduled' : 'published'
+}
+
+export function publicationNotice(post: Post, created: boolean) {
+  switch (publicationState(post)) {
+    case 'draft':
+      return created ? `Saved draft “${post.title}”.` : `Saved “${post.title}” as a draft.`
+    case 'scheduled':
+      return `Scheduled “${post.title}” for ${post.publishedAt!.toUTC().toFormat('yyyy-MM-dd HH:mm')} UTC.`
+    default:
+      return created ? `Published “${post.title}”.` : `Saved “${post.title}” (published).`
+  }
 }
 
 async function touchBlog(blog: TenantRef) {

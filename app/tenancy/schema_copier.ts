@@ -88,8 +88,16 @@ export async function copySchema(
   const copied = new Set<string>()
   for (const table of tables) {
     if (!options.withData) continue
+    // Generated columns (a post's search vector) are computed again, never copied.
+    const { rows: columns } = await trx.rawQuery(
+      `select a.attname from pg_attribute a
+        where a.attrelid = ?::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+        order by a.attnum`,
+      [`${from}.${ident(table)}`]
+    )
+    const list = columns.map((column: { attname: string }) => ident(column.attname)).join(', ')
     const result = await trx.rawQuery(
-      `insert into ${to}.${ident(table)} overriding system value select * from ${from}.${ident(table)}`
+      `insert into ${to}.${ident(table)} (${list}) overriding system value select ${list} from ${from}.${ident(table)}`
     )
     rowsCopied += result.rowCount ?? 0
     copied.add(table)

@@ -10,7 +10,8 @@ export async function recordLastPost(client: QueryClientContract, tenantId: numb
   await client.rawQuery(
     `update public.tenants
         set last_post_at = (select max(coalesce(published_at, created_at))
-                              from ${quoteSchema(schemaName)}.posts where is_published)
+                              from ${quoteSchema(schemaName)}.posts
+                             where is_published and (published_at is null or published_at <= clock_timestamp()))
       where id = ?`,
     [tenantId]
   )

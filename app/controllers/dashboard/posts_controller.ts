@@ -3,7 +3,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import { rejectForm, type FormState } from '#exceptions/form_rejected'
 import type Post from '#models/post'
 import { dashboardPage, postById } from '#services/post_queries'
-import { assertRoomForPost, createPost, deletePost, updatePost } from '#services/post_writer'
+import { assertRoomForPost, createPost, deletePost, postInput, publicationNotice, publicationState, updatePost } from '#services/post_writer'
 import { readOnlyReason } from '#services/billing'
 import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
@@ -31,6 +31,7 @@ export default class PostsController {
     return view.render('pages/dashboard/index', {
       blog: tenant,
       posts: result.posts,
+      states: Object.fromEntries(result.posts.map((post) => [post.id, publicationState(post)])),
       currentPage: result.page,
       previousPage: result.page > 1 ? result.page - 1 : null,
       nextPage: result.hasMore ? result.page + 1 : null,
@@ -46,8 +47,8 @@ export default class PostsController {
   async store(ctx: HttpContext) {
     const { response, session, auth, tenant } = ctx
     const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
-    const post = await createPost(tenant!, auth.getUserOrFail(), { ...fields, rendered, publish: fields.publish ?? false })
-    session.flash('notice', post.isPublished ? `Published “${post.title}”.` : `Saved draft “${post.title}”.`)
+    const post = await createPost(tenant!, auth.getUserOrFail(), postInput(fields, rendered))
+    session.flash('notice', publicationNotice(post, true))
     return response.redirect().toRoute('blog.dashboard')
   }
 
@@ -59,8 +60,8 @@ export default class PostsController {
     const { response, session, params, tenant } = ctx
     const post = await findPost(params.id)
     const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
-    await updatePost(tenant!, post, { ...fields, rendered, publish: fields.publish ?? false })
-    session.flash('notice', post.isPublished ? `Saved “${post.title}” (published).` : `Saved “${post.title}” as a draft.`)
+    await updatePost(tenant!, post, postInput(fields, rendered))
+    session.flash('notice', publicationNotice(post, false))
     return response.redirect().toRoute('blog.dashboard')
   }
 
@@ -87,6 +88,7 @@ export default class PostsController {
       post,
       form,
       maxChars: limitOf(tenant!, 'postChars'),
+      scheduledAt: post && publicationState(post) === 'scheduled' ? post.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })
   }
 }

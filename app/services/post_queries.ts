@@ -232,7 +232,7 @@ export async function searchPublished(blog: TenantRef, terms: string, page: numb
          limit $2 offset $3
       )
       select found.title, found.slug, ${day('found.published_at')} as published_on,
-             ts_headline('english', translate(left(found.content, 20000), E'\\x02\\x03', ''), query.q,
+             ts_headline('english', ${markdownAsText('left(found.content, 20000)')}, query.q,
                'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2') as snippet
         from found, query
        order by found.rank desc, found.published_at desc`,
@@ -245,6 +245,14 @@ export async function searchPublished(blog: TenantRef, terms: string, page: numb
     snippetHtml: markedSnippet(row.snippet),
   }))
   return { results, page, hasMore: rows.length > perPage }
+}
+
+/*
+ * A snippet reads as text, not Markdown: link targets, emphasis, heading and quote marks
+ * go (and the two mark sentinels, should a post contain them).
+ */
+function markdownAsText(source: string) {
+  return `regexp_replace(regexp_replace(${source}, '\\]\\([^)]*\\)', ']', 'g'), '[][*\`#>~\\x02\\x03]+', '', 'g')`
 }
 
 function markedSnippet(snippet: string) {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { DateTime } from 'luxon'
 import { mkdir } from 'node:fs/promises'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
@@ -83,6 +84,16 @@ test.group('In a real browser', (group) => {
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), 'Published “Hello from a real browser”.')
     assert.notInclude(await page.textContent('main'), 'Nested too deep', 'the refused post was not saved')
+
+    const tomorrow = DateTime.utc().plus({ days: 1 }).toFormat("yyyy-MM-dd'T'HH:mm")
+    await page.getByRole('link', { name: 'New post' }).click()
+    await page.getByLabel('Title').fill('Tomorrow news')
+    await page.getByLabel('Content (Markdown)').fill('Not yet.')
+    await page.getByLabel('Published (visible to everyone)').check()
+    await page.getByLabel('Publish at (UTC, optional)').fill(tomorrow)
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.waitForURL(`${blogOrigin}/dashboard`)
+    assert.include(await page.textContent('main'), `Scheduled “Tomorrow news” for ${tomorrow.replace('T', ' ')} UTC.`)
     await page.screenshot({ path: app.tmpPath('screenshot-dashboard.png'), fullPage: true })
 
     const reader = await browser.newPage()
@@ -94,7 +105,17 @@ test.group('In a real browser', (group) => {
     await renderedCleanly(reader)
 
     await reader.goto(`${blogOrigin}/`)
+    assert.notInclude(await reader.textContent('main'), 'Tomorrow news', 'a scheduled post waits for its time')
     await reader.screenshot({ path: app.tmpPath('screenshot-blog.png'), fullPage: true })
+    await reader.getByRole('link', { name: 'Search' }).click()
+    await reader.getByLabel('Words to find').fill('bold link')
+    await reader.getByRole('button', { name: 'Search' }).click()
+    await reader.waitForURL(/\/search\?q=bold\+link/)
+    assert.equal(await reader.getByRole('link', { name: 'Hello from a real browser' }).count(), 1)
+    assert.equal(await reader.textContent('.search-results mark'), 'bold')
+    assert.include(await reader.textContent('.search-results .excerpt'), 'This is bold and a link', 'the snippet reads as text')
+    await renderedCleanly(reader)
+    await reader.screenshot({ path: app.tmpPath('screenshot-search.png'), fullPage: true })
 
     const other = await createBlog(uniqueName('br_other'), { posts: 1 })
     await reader.goto(`http://${other.domain}:${port}/`)

@@ -81,6 +81,19 @@ test.group('Search', () => {
     assert.equal(rows[0].n, 1)
   })
 
+  test('posts the text parser is slow on are indexed and searched within the time limits', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('search_slow'))
+    // About 100 KB each (what is indexed): unclosed HTML comments took PostgreSQL's parser 8.6 s, a_a_a_… over 4 s.
+    await write(blog, [
+      { title: 'Comments', content: `${'<!-- '.repeat(19_000)} needle` },
+      { title: 'Underscores', content: `${'a_'.repeat(49_000)} needle` },
+    ])
+    const reader = new Browser()
+    const found = await reader.get(blog.domain, '/search?q=needle')
+    assert.equal(found.status, 200)
+    assert.sameMembers(titles(found.body), ['Comments', 'Underscores'])
+  }).timeout(30_000)
+
   test('results come a page at a time; search can be turned off for a blog', async ({ assert }) => {
     const blog = await createBlog(uniqueName('search_pages'))
     await write(

@@ -34,6 +34,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     { file: () => import('#start/view'), environment: SERVING },
     { file: () => import('#start/page_cache'), environment: ['web', 'test'] },
+    { file: () => import('#start/renderer'), environment: ['web'] },
   ],
 
   tests: {

@@ -48,6 +48,21 @@ export class PostRenderer {
     })
   }
 
+  /*
+   * Starts the worker before the first post arrives. Started on demand, its start-up (a
+   * V8 isolate and markdown-it; seconds when the app runs from TypeScript) is time in which
+   * the posts saved meanwhile fill the queue and are refused as busy. It still stops after
+   * a quiet `idleMs`.
+   */
+  warm() {
+    if (this.#worker) return
+    const worker = (this.#worker = this.#start())
+    worker.catch(() => {
+      if (this.#worker === worker) this.#worker = undefined
+    })
+    this.#idleTimer = setTimeout(() => this.stop(), this.options.idleMs).unref()
+  }
+
   async stop() {
     clearTimeout(this.#idleTimer)
     const worker = this.#worker

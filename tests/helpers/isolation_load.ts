@@ -98,7 +98,11 @@ export async function runIsolationLoad(blogs: LoadBlog[], requests: number, conc
 
   const check = (blog: LoadBlog, label: string, status: number, expected: number[], body: string) => {
     report.requests++
-    if (!expected.includes(status)) report.unexpected.push(`${label} on ${blog.host}: ${status}`)
+    if (!expected.includes(status)) {
+      // A refused form says why in its field errors.
+      const why = [...body.matchAll(/class="(?:field-error|flash flash-error)"[^>]*>([^<]+)</g)].map((match) => match[1])
+      report.unexpected.push(`${label} on ${blog.host}: ${status}${why.length ? ` (${why.join('; ')})` : ''}`)
+    }
     const leak = leakIn(body, blog.index)
     if (leak) report.leaks.push(`${label} on ${blog.host} showed ${leak}`)
   }
@@ -131,6 +135,7 @@ export async function runIsolationLoad(blogs: LoadBlog[], requests: number, conc
       })
       report.writes++
       check(blog, 'write', response.status, [302], response.body)
+      savedOrSaid(blog, response, report)
     } else {
       const response = await blog.visitor.post(blog.host, '/dashboard/posts', { title: '', content: '' })
       report.failingRequests++
@@ -170,6 +175,18 @@ async function burst(blog: LoadBlog, report: LoadReport) {
     report.writes++
     report.requests++
     if (response.status !== 302) report.unexpected.push(`burst write on ${blog.host}: ${response.status}`)
+    savedOrSaid(blog, response, report)
+  }
+}
+
+/*
+ * A write is saved only when it is sent back to the dashboard: a redirect anywhere else
+ * (to log in again, say) saved nothing, and is reported with where it went.
+ */
+function savedOrSaid(blog: LoadBlog, response: { status: number; headers: Record<string, unknown> }, report: LoadReport) {
+  const location = String(response.headers.location ?? '')
+  if (response.status === 302 && !location.endsWith('/dashboard')) {
+    report.unexpected.push(`write on ${blog.host} redirected to ${location}`)
   }
 }
 

@@ -91,6 +91,7 @@ test.group('In a real browser', (group) => {
     await page.getByLabel('Content (Markdown)').fill('Not yet.')
     await page.getByLabel('Published (visible to everyone)').check()
     await page.getByLabel('Publish at (UTC, optional)').fill(tomorrow)
+    await page.screenshot({ path: app.tmpPath('screenshot-editor.png'), fullPage: true })
     await page.getByRole('button', { name: 'Save' }).click()
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), `Scheduled “Tomorrow news” for ${tomorrow.replace('T', ' ')} UTC.`)

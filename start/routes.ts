@@ -14,6 +14,7 @@ const BlogController = () => import('#controllers/blog_controller')
 const BlogSessionController = () => import('#controllers/blog_session_controller')
 const FeedsController = () => import('#controllers/feeds_controller')
 const SearchController = () => import('#controllers/search_controller')
+const TagsController = () => import('#controllers/tags_controller')
 const PostsController = () => import('#controllers/dashboard/posts_controller')
 const SettingsController = () => import('#controllers/dashboard/settings_controller')
 
@@ -32,8 +33,15 @@ router
   })
   .domain(tenancyConfig.appDomain)
 
+const TAG_SLUG = /^(?=.{1,60}$)[a-z0-9]+(?:-[a-z0-9]+)*$/
 router.get('/', [BlogController, 'index']).as('blog.home')
 router.get('/posts/:slug', [BlogController, 'show']).as('blog.posts.show')
+router.get('/tags/:slug', [TagsController, 'show']).where('slug', TAG_SLUG).as('blog.tags.show')
+router
+  .get('/tags/:slug/feed.xml', [TagsController, 'feed'])
+  .where('slug', TAG_SLUG)
+  .as('blog.tags.feed')
+  .use(middleware.feature({ name: 'feed' }))
 router.get('/search', [SearchController, 'index']).as('blog.search').use(middleware.feature({ name: 'search' }))
 router.get('/feed.xml', [FeedsController, 'atom']).as('blog.feed').use(middleware.feature({ name: 'feed' }))
 router

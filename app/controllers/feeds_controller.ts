@@ -2,13 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import blogConfig from '#config/blog'
 import { latestPublished, publishedCount, sitemapEntries } from '#services/post_queries'
-import { atomFeed, sitemapFile, sitemapIndex } from '#services/feeds'
-import { absoluteUrl } from '#services/urls'
-import type { TenantRef } from '#tenancy/types'
+import { atomFeed, feedOrigin as origin, sitemapFile, sitemapIndex } from '#services/feeds'
 
-/*
- * Links in feeds are absolute, on the blog's primary domain.
- */
 export default class FeedsController {
   async atom({ request, response, tenant }: HttpContext) {
     const posts = await latestPublished(tenant!, blogConfig.feedEntries)
@@ -31,8 +26,4 @@ export default class FeedsController {
     response.header('content-type', 'application/xml; charset=utf-8')
     return sitemapFile(origin(request, tenant!), posts, n === 1)
   }
-}
-
-function origin(request: HttpContext['request'], tenant: TenantRef) {
-  return absoluteUrl(request, tenant.primaryDomain ?? request.hostname()!, '')
 }

@@ -3,6 +3,7 @@ import Post from '#models/post'
 import tenancy from '#tenancy/service'
 import type { TenantRef } from '#tenancy/types'
 import { escapeHtml, plainTextExcerpt, plainTextHtml } from '#services/post_rendering'
+import type { TagName } from '#services/tag_names'
 
 /*
  * Reads for a blog's pages. Public pages read in one statement each, with no transaction
@@ -19,6 +20,9 @@ const day = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-
  * with no job to run; posts published before scheduling existed may have no time at all.
  */
 const visible = (alias = 'p') => `${alias}.is_published and (${alias}.published_at is null or ${alias}.published_at <= now())`
+type Qualify = (table: string) => string
+const taggedWith = (t: Qualify, slugParam: string) =>
+  `exists (select 1 from ${t('post_tags')} pt join ${t('tags')} tg on tg.id = pt.tag_id where pt.post_id = p.id and tg.slug = ${slugParam})`
 export interface PostSummary {
   id: number
   title: string
@@ -43,7 +47,8 @@ export interface PublishedPage {
 export async function publishedPage(
   blog: TenantRef,
   page: number,
-  perPage = blogConfig.postsPerPage
+  perPage = blogConfig.postsPerPage,
+  tagSlug?: string
 ): Promise<PublishedPage> {
   const rows = await tenancy.reader.query(
     blog,
@@ -53,10 +58,10 @@ export async function publishedPage(
              ${day('coalesce(p.published_at, p.created_at)')} as published_on, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where ${visible()}
+       where ${visible()} ${tagSlug ? `and ${taggedWith(t, '$3')}` : ''}
        order by p.published_at desc, p.id desc
        limit $1 offset $2`,
-    [perPage + 1, (page - 1) * perPage]
+    tagSlug ? [perPage + 1, (page - 1) * perPage, tagSlug] : [perPage + 1, (page - 1) * perPage]
   )
   const posts = rows.slice(0, perPage).map((row) => ({
     id: row.id,
@@ -72,6 +77,7 @@ export async function publishedPage(
 
 export interface PostPage {
   title: string
+  tags: TagName[]
   slug: string
   html: string
   author: string
@@ -93,7 +99,9 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
       select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
              p.is_published, coalesce(p.published_at > now(), false) as scheduled,
              ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
-             u.username as author
+             u.username as author,
+             (select coalesce(json_agg(json_build_object('name', tg.name, 'slug', tg.slug) order by tg.slug), '[]')
+                from ${t('post_tags')} pt join ${t('tags')} tg on tg.id = pt.tag_id where pt.post_id = p.id) as tags
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
        where p.slug = $1 and ((${visible()}) or $2)`,
@@ -102,6 +110,7 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
   if (!row) return null
   return {
     title: row.title,
+    tags: row.tags,
     slug: row.slug,
     html: row.html ?? plainTextHtml(row.content),
     author: row.author,
@@ -126,7 +135,7 @@ export interface FeedEntry {
  * The newest published posts with their stored HTML; the Markdown is read only for a post
  * that was never rendered, which then shows as plain paragraphs.
  */
-export async function latestPublished(blog: TenantRef, limit: number): Promise<FeedEntry[]> {
+export async function latestPublished(blog: TenantRef, limit: number, tagSlug?: string): Promise<FeedEntry[]> {
   const rows = await tenancy.reader.query(
     blog,
     (t) => `
@@ -135,10 +144,10 @@ export async function latestPublished(blog: TenantRef, limit: number): Promise<F
              ${iso('coalesce(p.updated_at, p.published_at, p.created_at)')} as updated_at, u.username as author
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where ${visible()}
+       where ${visible()} ${tagSlug ? `and ${taggedWith(t, '$2')}` : ''}
        order by p.published_at desc, p.id desc
        limit $1`,
-    [limit]
+    tagSlug ? [limit, tagSlug] : [limit]
   )
   return rows.map((row) => ({
     title: row.title,
@@ -149,6 +158,22 @@ export async function latestPublished(blog: TenantRef, limit: number): Promise<F
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
   }))
+}
+
+/*
+ * A tag's name, when published posts carry it: a tag only drafts carry has no page yet.
+ */
+export async function publishedTagName(blog: TenantRef, slug: string): Promise<string | null> {
+  const [row] = await tenancy.reader.query(
+    blog,
+    (t) => `
+      select tg.name from ${t('tags')} tg
+       where tg.slug = $1
+         and exists (select 1 from ${t('post_tags')} pt join ${t('posts')} p on p.id = pt.post_id
+                      where pt.tag_id = tg.id and ${visible()})`,
+    [slug]
+  )
+  return row?.name ?? null
 }
 
 export interface SitemapEntry {

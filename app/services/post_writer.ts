@@ -10,6 +10,8 @@ import { inSavepoint, scopedClient } from '#tenancy/tenant_scope'
 import { schemaBytes } from '#tenancy/tenant_storage'
 import type { TenantRef } from '#tenancy/types'
 import { slugify, uniqueSlug } from '#services/slugs'
+import { splitTags, type TagName } from '#services/tag_names'
+import { setPostTags } from '#services/tags'
 
 export interface PostInput {
   title: string
@@ -19,6 +21,7 @@ export interface PostInput {
   publish: boolean
   /* When to publish (ISO date and time, UTC); none publishes now. */
   publishAt?: string | null
+  tags: TagName[]
 }
 
 /*
@@ -32,6 +35,7 @@ export function postInput(fields: PostFields, rendered: RenderedPost): PostInput
     rendered,
     publish: fields.publish ?? false,
     publishAt: fields.publish_at ?? null,
+    tags: splitTags(fields.tags ?? ''),
   }
 }
 
@@ -49,6 +53,7 @@ export async function createPost(blog: TenantRef, author: User, input: PostInput
   applyContent(post, input)
   applyPublication(post, input)
   await saveWithFreeSlug(post, slugify(input.slug || input.title))
+  await setPostTags(post.id, input.tags)
   if (publicationState(post) === 'published') await touchBlog(blog)
   return post
 }
@@ -83,6 +88,7 @@ export async function updatePost(blog: TenantRef, post: Post, input: PostInput) 
   } else {
     await post.save()
   }
+  await setPostTags(post.id, input.tags)
   if (publicationState(post) === 'published') await touchBlog(blog)
   return post
 }

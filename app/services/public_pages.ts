@@ -1,7 +1,7 @@
 /*
  * The public pages of a blog, as the page cache and the controllers both see them. A page
  * is identified by its path and the one parameter public pages read (`page` on the home
- * page); any other query string names the same page, so it cannot make the server render
+ * page and tag pages); any other query string names the same page, so it cannot make the server render
  * a page again.
  */
 export const CACHEABLE_ROUTES = new Set([
@@ -10,7 +10,12 @@ export const CACHEABLE_ROUTES = new Set([
   'blog.feed',
   'blog.sitemap',
   'blog.sitemap.posts',
+  'blog.tags.show',
+  'blog.tags.feed',
 ])
+
+/* The pages that take `?page=`: the home page and a tag's page. */
+const PAGED_PATH = /^\/(?:tags\/[^/]+)?$/
 
 const MAX_PAGE = 100_000
 
@@ -31,8 +36,8 @@ export function pageNumber(raw: unknown): number {
 export function publicPageKey(secure: boolean, host: string | undefined, path: string, query: URLSearchParams | null) {
   const port = host?.match(/:(\d+)$/)?.[1]
   const origin = `${secure ? 'https' : 'http'}${port ? `:${port}` : ''}`
-  if (path !== '/') return `${origin} ${path}`
+  if (!PAGED_PATH.test(path)) return `${origin} ${path}`
   const pages = query?.getAll('page') ?? []
   const page = pageNumber(pages.length === 1 ? pages[0] : undefined)
-  return page > 1 ? `${origin} /?page=${page}` : `${origin} /`
+  return page > 1 ? `${origin} ${path}?page=${page}` : `${origin} ${path}`
 }

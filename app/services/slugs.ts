@@ -2,15 +2,21 @@ import Post from '#models/post'
 
 const MAX_SLUG_LENGTH = 200
 
-export function slugify(text: string): string {
-  const slug = text
+/*
+ * Latin letters and digits in dashes, accents dropped; empty when the text has none.
+ */
+export function slugOf(text: string, maxLength = MAX_SLUG_LENGTH): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, MAX_SLUG_LENGTH)
+    .slice(0, maxLength)
     .replace(/^-+|-+$/g, '')
-  return slug || 'post'
+}
+
+export function slugify(text: string): string {
+  return slugOf(text) || 'post'
 }
 
 /*

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { isFeature, isLimit, isPlanName, type PlanName } from '#services/plan_catalog'
+import { MAX_TAG_LENGTH, splitTags } from '#services/tag_names'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Domain from '#models/domain'
 import Tenant from '#models/tenant'
@@ -25,6 +26,8 @@ export interface ExportedPost {
   publishedAt: string | null
   createdAt: string
   updatedAt: string | null
+  /* Tag names; absent from exports made before tags existed. */
+  tags?: string[]
 }
 
 export interface TenantExport {
@@ -60,7 +63,9 @@ const POSTS_SQL = `
   select p.id, p.title, p.slug, p.content, u.username as author, p.is_published,
          to_json(p.published_at) #>> '{}' as published_at,
          to_json(p.created_at) #>> '{}' as created_at,
-         to_json(p.updated_at) #>> '{}' as updated_at
+         to_json(p.updated_at) #>> '{}' as updated_at,
+         array(select t.name from post_tags pt join tags t on t.id = pt.tag_id
+                where pt.post_id = p.id order by t.slug) as tags
     from posts p join public.users u on u.id = p.author_id
    order by p.id`
 
@@ -106,6 +111,7 @@ export class TenantTransfer {
           publishedAt: row.published_at,
           createdAt: row.created_at,
           updatedAt: row.updated_at,
+          tags: row.tags,
         })),
       }
     })
@@ -187,6 +193,21 @@ export class TenantTransfer {
     await trx.rawQuery(
       `select setval(pg_get_serial_sequence('posts', 'id'), coalesce(max(id), 0) + 1, false) from posts`
     )
+    await this.#insertTags(trx, posts)
+  }
+
+  async #insertTags(trx: TransactionClientContract, posts: ExportedPost[]) {
+    const pairs = posts.flatMap((post) => splitTags((post.tags ?? []).join(',')).map((tag) => ({ postId: post.id, ...tag })))
+    if (pairs.length === 0) return
+    await trx.rawQuery(
+      'insert into tags (name, slug) select * from unnest(?::text[], ?::text[]) on conflict (slug) do nothing',
+      [pairs.map((pair) => pair.name), pairs.map((pair) => pair.slug)]
+    )
+    await trx.rawQuery(
+      `insert into post_tags (post_id, tag_id)
+       select pair.post_id, t.id from unnest(?::int[], ?::text[]) as pair(post_id, slug) join tags t on t.slug = pair.slug`,
+      [pairs.map((pair) => pair.postId), pairs.map((pair) => pair.slug)]
+    )
   }
 }
 
@@ -222,7 +243,8 @@ function parseExport(document: unknown): TenantExport {
       typeof post.content === 'string' &&
       typeof post.author === 'string' &&
       typeof post.isPublished === 'boolean' &&
-      typeof post.createdAt === 'string'
+      typeof post.createdAt === 'string' &&
+      (post.tags === undefined || (Array.isArray(post.tags) && post.tags.every((tag) => typeof tag === 'string' && tag.length <= MAX_TAG_LENGTH)))
     if (!ok) throw new InvalidExportError(`Post #${index + 1} of the export is malformed`)
   })
   return doc

@@ -1,6 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { DateTime } from 'luxon'
 import { noNul } from '#validators/text'
+import { MAX_TAGS_PER_POST, MAX_TAG_LENGTH, splitTags } from '#services/tag_names'
 
 /*
  * The content limit depends on the blog's plan (#services/plans): pass it as metadata,
@@ -32,6 +33,23 @@ const whenPublished = vine.createRule((value, _, field) => {
   }
 })
 
+/*
+ * Comma-separated tags: a few, short, each with a letter or digit to make its address of.
+ */
+const tagList = vine.createRule((value, _, field) => {
+  if (typeof value !== 'string') return
+  const parts = value.split(',').map((part) => part.trim()).filter(Boolean)
+  const tooLong = parts.find((part) => part.length > MAX_TAG_LENGTH)
+  const unnamed = parts.find((part) => !/[A-Za-z0-9]/.test(part.normalize('NFKD')))
+  if (splitTags(value).length > MAX_TAGS_PER_POST) {
+    field.report(`Use at most ${MAX_TAGS_PER_POST} tags`, 'tagList', field)
+  } else if (tooLong) {
+    field.report(`“${tooLong.slice(0, 20)}…” is too long: a tag has at most ${MAX_TAG_LENGTH} characters`, 'tagList', field)
+  } else if (unnamed) {
+    field.report(`“${unnamed}” needs a Latin letter or a digit, to make the tag's address of`, 'tagList', field)
+  }
+})
+
 export const postValidator = vine.withMetaData<{ maxChars: number }>().compile(
   vine.object({
     title: vine.string().trim().minLength(1).maxLength(255).use(noNul()),
@@ -42,6 +60,7 @@ export const postValidator = vine.withMetaData<{ maxChars: number }>().compile(
       .regex(/^[A-Za-z0-9 _-]*$/)
       .optional(),
     content: vine.string().trim().minLength(1).use(noNul()).use(withinPlan()),
+    tags: vine.string().trim().maxLength(1000).use(noNul()).use(tagList()).optional(),
     publish: vine.boolean().optional(),
     // A datetime-local field, read as UTC; seconds are optional.
     publish_at: vine
@@ -58,5 +77,6 @@ postValidator.messagesProvider = new SimpleMessagesProvider({
   'title.maxLength': 'Use at most {{ max }} characters',
   'slug.regex': 'Use letters, digits and dashes only',
   'slug.maxLength': 'Use at most {{ max }} characters',
+  'tags.maxLength': 'Use at most {{ max }} characters for the tags',
   'publish_at.regex': 'Give a date and time such as 2027-01-31T09:00',
 })

@@ -1,17 +1,8 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { Browser } from '#tests/helpers/browser'
+import { Browser, ownerOf } from '#tests/helpers/browser'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
-import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 
-type Blog = Awaited<ReturnType<typeof createBlog>>
-
-async function ownerOf(blog: Blog) {
-  const owner = new Browser()
-  await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
-  await owner.get(blog.domain, '/dashboard/posts/new')
-  return owner
-}
 
 const utc = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss")
 

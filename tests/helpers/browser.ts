@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 
 export interface Reply {
   status: number
@@ -131,4 +132,15 @@ export function storeCookies(jar: Map<string, string>, lines: string[], decode =
     if (expired || value === '') jar.delete(name)
     else jar.set(name, value)
   }
+}
+
+/*
+ * A blog's owner (made by createBlog, whose password is BLOG_PASSWORD), logged in on the
+ * blog and holding the editor's CSRF token.
+ */
+export async function ownerOf(blog: { domain: string; schemaName: string }) {
+  const owner = new Browser()
+  await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
+  await owner.get(blog.domain, '/dashboard/posts/new')
+  return owner
 }

@@ -7,6 +7,7 @@ import { assertRoomForPost, createPost, deletePost, postInput, publicationNotice
 import { readOnlyReason } from '#services/billing'
 import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
+import { tagListOf, tagSuggestions } from '#services/tags'
 
 /*
  * The route only lets digits through; ids past PostgreSQL's integer range would make the
@@ -82,11 +83,13 @@ export default class PostsController {
     return submission
   }
 
-  #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {
+  async #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {
     return view.render('pages/dashboard/post_form', {
       blog: tenant,
       post,
       form,
+      tags: post ? await tagListOf(post.id) : '',
+      tagOptions: await tagSuggestions(),
       maxChars: limitOf(tenant!, 'postChars'),
       scheduledAt: post && publicationState(post) === 'scheduled' ? post.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })

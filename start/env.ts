@@ -83,6 +83,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_PASSWORD: Env.schema.string.optional(),
   MISS_LIMIT_PER_IP: Env.schema.number.optional(),
   SIGNUPS_PER_IP: Env.schema.number.optional(),
+  PREVIEWS_PER_MINUTE: Env.schema.number.optional(),
   SIGNUP_IP_WINDOW: Env.schema.string.optional(),
   SIGNUPS_GLOBAL: Env.schema.number.optional(),
   SIGNUP_GLOBAL_WINDOW: Env.schema.string.optional(),

@@ -9,6 +9,8 @@
  * Sign-ups, which create a schema each, are limited per address (SIGNUPS_PER_IP, default 5
  * an hour) and over the whole site (SIGNUPS_GLOBAL, default 100 in 10 minutes).
  *
+ * The editor's previews are limited per blog (PREVIEWS_PER_MINUTE, default 60).
+ *
  * Logins are limited on failures only (a successful login costs nothing),
  * on two counters at once:
  *   - per account and client address: LOGIN_ATTEMPTS_PER_ACCOUNT (default 5) failures in
@@ -29,6 +31,10 @@ import User from '#models/user'
 
 export const fairShare = {
   perIp: { requests: env.get('MISS_LIMIT_PER_IP', 20), duration: '1 sec' },
+}
+
+export const previewLimits = {
+  perBlog: { requests: env.get('PREVIEWS_PER_MINUTE', 60), duration: '1 minute' },
 }
 
 export const signupLimits = {

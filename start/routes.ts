@@ -63,10 +63,11 @@ router.get('/auth/handoff', [BlogSessionController, 'handoff']).as('blog.handoff
  * blog whose plan has lapsed get 402 (see BlogPolicy). Each route then runs in a tenant
  * scope (one transaction); the public pages above read without one (tenancy.reader). A
  * submitted post is validated and rendered before its scope opens, so no connection waits
- * on the renderer.
+ * on the renderer. The editor's preview renders with no scope at all.
  */
 const manage = [middleware.blogAccess({ ability: 'manage' }), middleware.tenantScope()]
 const write = [middleware.blogAccess({ ability: 'write' }), middleware.tenantScope()]
+const preview = [middleware.blogAccess({ ability: 'write' })]
 const save = [middleware.blogAccess({ ability: 'write' }), middleware.postSubmission(), middleware.tenantScope()]
 router
   .group(() => {
@@ -78,6 +79,11 @@ router
       .as('blog.dashboard.posts.edit')
       .use(write)
     router.put('/posts/:id', [PostsController, 'update']).as('blog.dashboard.posts.update').use(save)
+    router.post('/posts/preview', [PostsController, 'preview']).as('blog.dashboard.posts.preview').use(preview)
+    router
+      .post('/posts/:id/preview', [PostsController, 'preview'])
+      .as('blog.dashboard.posts.preview.existing')
+      .use(preview)
     router
       .delete('/posts/:id', [PostsController, 'destroy'])
       .as('blog.dashboard.posts.destroy')

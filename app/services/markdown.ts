@@ -12,6 +12,8 @@ import { excerptOfText } from '#services/excerpts'
 export interface RenderedPost {
   html: string
   excerpt: string
+  /* Words a reader reads: in the text, not in link targets or markup. */
+  words: number
 }
 
 export class MarkdownRefused extends Error {}
@@ -34,8 +36,15 @@ export function renderPost(source: string, maxNesting: number): RenderedPost {
     }
   }
   const html = sanitizeHtml(md.renderer.render(tokens, md.options, {}), POST_HTML)
-  return { html, excerpt: excerptOf(html) }
+  const text = textOf(html)
+  return { html, excerpt: excerptOfText(text), words: text.match(WORD)?.length ?? 0 }
 }
+
+/*
+ * Runs of letters or digits, with inner apostrophes and hyphens: "don't" and "well-known"
+ * are one word each.
+ */
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu
 
 const CONTAINERS = new Set([
   'blockquote_open',
@@ -78,14 +87,14 @@ const POST_HTML: sanitizeHtml.IOptions = {
 }
 
 /*
- * Plain text for listings and feeds. sanitize-html re-escapes the text it keeps; it is
- * decoded here because templates escape it once more on output.
+ * The text a reader reads, for excerpts (listings and feeds) and the word count.
+ * sanitize-html re-escapes the text it keeps; it is decoded here because templates escape
+ * it once more on output.
  */
-function excerptOf(html: string): string {
-  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
+function textOf(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
-  return excerptOfText(text)
 }

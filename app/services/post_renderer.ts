@@ -12,6 +12,7 @@ const TOO_SLOW =
   '(long runs of *, _ or [ without their closing pair, very deep nesting) or split it into several posts.'
 const BUSY = 'Too many posts are being saved right now. Please try again in a moment.'
 const FAILED = 'This post could not be rendered. Please check its formatting and try again.'
+const PREVIEW_BUSY = 'The preview is paused while many posts are being saved.'
 
 interface Job {
   source: string
@@ -42,6 +43,19 @@ export class PostRenderer {
 
   render(source: string): Promise<RenderedPost> {
     if (this.#jobs.length >= this.options.queueLimit) return Promise.reject(new RenderRefused(BUSY))
+    return this.#enqueue(source)
+  }
+
+  /*
+   * A preview waits only in a short queue: three quarters of the queue stay for posts
+   * being saved, whatever the editors open at the time.
+   */
+  preview(source: string): Promise<RenderedPost> {
+    if (this.#jobs.length >= Math.floor(this.options.queueLimit / 4)) return Promise.reject(new RenderRefused(PREVIEW_BUSY))
+    return this.#enqueue(source)
+  }
+
+  #enqueue(source: string): Promise<RenderedPost> {
     return new Promise((resolve, reject) => {
       this.#jobs.push({ source, resolve, reject })
       this.#next()

@@ -80,3 +80,13 @@ postValidator.messagesProvider = new SimpleMessagesProvider({
   'tags.maxLength': 'Use at most {{ max }} characters for the tags',
   'publish_at.regex': 'Give a date and time such as 2027-01-31T09:00',
 })
+
+/*
+ * The editor's preview: the content alone, within the plan's length; empty previews as
+ * nothing.
+ */
+export const postPreviewValidator = vine.withMetaData<{ maxChars: number }>().compile(
+  vine.object({
+    content: vine.string().use(noNul()).use(withinPlan()).optional(),
+  })
+)

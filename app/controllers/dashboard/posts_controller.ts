@@ -8,6 +8,7 @@ import { readOnlyReason } from '#services/billing'
 import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
 import { tagListOf, tagSuggestions } from '#services/tags'
+import { previewPost } from '#services/post_preview'
 
 /*
  * The route only lets digits through; ids past PostgreSQL's integer range would make the
@@ -20,6 +21,15 @@ function findPost(id: unknown) {
     throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
   }
   return postById(value)
+}
+
+const EDITOR_FIELDS = ['title', 'slug', 'content', 'tags', 'publish', 'publish_at']
+
+/*
+ * What the editor shows again after a preview without scripts: its own fields as typed.
+ */
+function editorValues(input: Record<string, unknown>) {
+  return Object.fromEntries(EDITOR_FIELDS.filter((name) => name in input).map((name) => [name, input[name]]))
 }
 
 /*
@@ -74,6 +84,25 @@ export default class PostsController {
   }
 
   /*
+   * The editor's preview: JSON for its script, or (without scripts, through the form's
+   * Preview button) the editor again with everything typed and the preview under it. It
+   * runs outside any tenant scope: the post's id only names where the form saves.
+   */
+  async preview(ctx: HttpContext) {
+    const { request, response, params } = ctx
+    const preview = await previewPost(ctx)
+    if (request.accepts(['html', 'json']) === 'json') {
+      if (preview.rendered) return { html: preview.html, words: preview.words }
+      if (preview.retryAfterSeconds) response.header('Retry-After', String(preview.retryAfterSeconds))
+      const errors = Object.entries(preview.errors).flatMap(([field, messages]) => messages.map((message) => ({ field, message })))
+      return response.status(preview.retryAfterSeconds ? 429 : 422).send({ errors })
+    }
+    const post = params.id ? { id: Number(params.id) } : null
+    const form = { values: editorValues(request.all()), errors: preview.rendered ? {} : preview.errors }
+    return this.#page(ctx, post, form, preview.rendered ? preview : null, { fresh: preview.rendered })
+  }
+
+  /*
    * The post as read and rendered before the scope opened (#services/post_submission); a
    * refused one comes back as the form with everything the writer typed.
    */
@@ -83,15 +112,33 @@ export default class PostsController {
     return submission
   }
 
-  async #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {
+  async #editor(ctx: HttpContext, post: Post | null, form?: FormState) {
+    const tags = post ? await tagListOf(post.id) : ''
+    const tagOptions = await tagSuggestions()
+    // The stored HTML until the editor's script asks for a fresh preview with its count.
+    const preview = form || !post ? null : { html: post.html ?? '', words: '' }
+    return this.#page(ctx, post, form, preview, { tags, tagOptions, fresh: false })
+  }
+
+  #page(
+    { view, tenant }: HttpContext,
+    post: Pick<Post, 'id'> | Post | null,
+    form: FormState | undefined,
+    preview: { html: string; words: string } | null,
+    { tags = '', tagOptions = [] as string[], fresh = false } = {}
+  ) {
+    const saved = post && 'content' in post ? post : null
     return view.render('pages/dashboard/post_form', {
       blog: tenant,
-      post,
+      post: saved,
+      postId: post?.id ?? null,
       form,
-      tags: post ? await tagListOf(post.id) : '',
-      tagOptions: await tagSuggestions(),
+      tags,
+      tagOptions,
+      preview,
+      fresh,
       maxChars: limitOf(tenant!, 'postChars'),
-      scheduledAt: post && publicationState(post) === 'scheduled' ? post.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
+      scheduledAt: saved && publicationState(saved) === 'scheduled' ? saved.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })
   }
 }

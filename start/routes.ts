@@ -6,6 +6,7 @@
 import router from '@adonisjs/core/services/router'
 import tenancyConfig from '#config/tenancy'
 import { middleware } from '#start/kernel'
+import { DRAFT_LINK_TOKEN } from '#services/draft_links'
 
 const SiteController = () => import('#controllers/site_controller')
 const SignupController = () => import('#controllers/signup_controller')
@@ -17,6 +18,8 @@ const SearchController = () => import('#controllers/search_controller')
 const TagsController = () => import('#controllers/tags_controller')
 const PostsController = () => import('#controllers/dashboard/posts_controller')
 const SettingsController = () => import('#controllers/dashboard/settings_controller')
+const DraftLinksController = () => import('#controllers/dashboard/draft_links_controller')
+const DraftPreviewsController = () => import('#controllers/draft_previews_controller')
 
 router
   .group(() => {
@@ -53,6 +56,10 @@ router
   .where('file', /^posts-[1-9]\d{0,5}\.xml$/)
   .as('blog.sitemap.posts')
   .use(middleware.feature({ name: 'sitemap' }))
+router
+  .get('/preview/:token', [DraftPreviewsController, 'show'])
+  .where('token', DRAFT_LINK_TOKEN)
+  .as('blog.drafts.preview')
 router.get('/login', [BlogSessionController, 'create']).as('blog.login.create')
 router.post('/login', [BlogSessionController, 'store']).as('blog.login.store')
 router.post('/logout', [BlogSessionController, 'destroy']).as('blog.logout')
@@ -87,6 +94,14 @@ router
     router
       .delete('/posts/:id', [PostsController, 'destroy'])
       .as('blog.dashboard.posts.destroy')
+      .use(write)
+    router
+      .post('/posts/:id/preview-link', [DraftLinksController, 'store'])
+      .as('blog.dashboard.posts.link.store')
+      .use(write)
+    router
+      .delete('/posts/:id/preview-link', [DraftLinksController, 'destroy'])
+      .as('blog.dashboard.posts.link.destroy')
       .use(write)
     router.get('/settings', [SettingsController, 'edit']).as('blog.dashboard.settings.edit').use(manage)
     router

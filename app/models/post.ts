@@ -34,6 +34,12 @@ export default class Post extends TenantBaseModel {
   @column()
   declare isPublished: boolean
 
+  /*
+   * The private preview link of an unpublished post (#services/draft_links), or null.
+   */
+  @column()
+  declare previewToken: string | null
+
   @column.dateTime()
   declare publishedAt: DateTime | null
 

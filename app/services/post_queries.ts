@@ -1,3 +1,4 @@
+import { Exception } from '@adonisjs/core/exceptions'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
 import tenancy from '#tenancy/service'
@@ -92,7 +93,19 @@ export interface PostPage {
  * One post with its author and stored HTML; drafts only for readers allowed to see them
  * (the blog's owner). Null when there is none.
  */
-export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: boolean): Promise<PostPage | null> {
+export function postBySlug(blog: TenantRef, slug: string, includeDrafts: boolean): Promise<PostPage | null> {
+  return postWhere(blog, `p.slug = $1 and ((${visible()}) or $2)`, [slug, includeDrafts])
+}
+
+/*
+ * The post a private preview link names, whatever its state (the caller sends readers of
+ * a post that is out to its page).
+ */
+export function postByPreviewToken(blog: TenantRef, token: string): Promise<PostPage | null> {
+  return postWhere(blog, 'p.preview_token = $1', [token])
+}
+
+async function postWhere(blog: TenantRef, condition: string, values: unknown[]): Promise<PostPage | null> {
   const [row] = await tenancy.reader.query(
     blog,
     (t) => `
@@ -104,8 +117,8 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
                 from ${t('post_tags')} pt join ${t('tags')} tg on tg.id = pt.tag_id where pt.post_id = p.id) as tags
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
-       where p.slug = $1 and ((${visible()}) or $2)`,
-    [slug, includeDrafts]
+       where ${condition}`,
+    values
   )
   if (!row) return null
   return {
@@ -214,8 +227,18 @@ export async function dashboardPage(page: number, perPage = blogConfig.dashboard
   return { posts: posts.slice(0, perPage), page, hasMore: posts.length > perPage }
 }
 
-export function postById(id: number) {
-  return Post.findOrFail(id)
+/*
+ * The route only lets digits through; ids past PostgreSQL's integer range would make the
+ * query itself fail (a 500), so they are simply not found.
+ */
+const MAX_ID = 2_147_483_647
+
+export function postById(id: unknown) {
+  const value = Number(id)
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID) {
+    throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
+  }
+  return Post.findOrFail(value)
 }
 
 export interface SearchResult {

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { Exception } from '@adonisjs/core/exceptions'
 import { rejectForm, type FormState } from '#exceptions/form_rejected'
 import type Post from '#models/post'
 import { dashboardPage, postById } from '#services/post_queries'
@@ -9,18 +8,11 @@ import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
 import { tagListOf, tagSuggestions } from '#services/tags'
 import { previewPost } from '#services/post_preview'
+import { absoluteUrl } from '#services/urls'
+import router from '@adonisjs/core/services/router'
 
-/*
- * The route only lets digits through; ids past PostgreSQL's integer range would make the
- * query itself fail (a 500), so they are simply not found.
- */
-const MAX_ID = 2_147_483_647
-function findPost(id: unknown) {
-  const value = Number(id)
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID) {
-    throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
-  }
-  return postById(value)
+interface DraftLink {
+  url: string | null
 }
 
 const EDITOR_FIELDS = ['title', 'slug', 'content', 'tags', 'publish', 'publish_at']
@@ -64,12 +56,12 @@ export default class PostsController {
   }
 
   async edit(ctx: HttpContext) {
-    return this.#editor(ctx, await findPost(ctx.params.id))
+    return this.#editor(ctx, await postById(ctx.params.id))
   }
 
   async update(ctx: HttpContext) {
     const { response, session, params, tenant } = ctx
-    const post = await findPost(params.id)
+    const post = await postById(params.id)
     const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
     await updatePost(tenant!, post, postInput(fields, rendered))
     session.flash('notice', publicationNotice(post, false))
@@ -77,7 +69,7 @@ export default class PostsController {
   }
 
   async destroy({ response, session, params }: HttpContext) {
-    const post = await findPost(params.id)
+    const post = await postById(params.id)
     await deletePost(post)
     session.flash('notice', `Deleted “${post.title}”.`)
     return response.redirect().toRoute('blog.dashboard')
@@ -117,7 +109,16 @@ export default class PostsController {
     const tagOptions = await tagSuggestions()
     // The stored HTML until the editor's script asks for a fresh preview with its count.
     const preview = form || !post ? null : { html: post.html ?? '', words: '' }
-    return this.#page(ctx, post, form, preview, { tags, tagOptions, fresh: false })
+    return this.#page(ctx, post, form, preview, { tags, tagOptions, fresh: false, draftLink: this.#draftLink(ctx, post) })
+  }
+
+  /*
+   * A post readers cannot see yet can be shared by a private link.
+   */
+  #draftLink({ request }: HttpContext, post: Post | null): DraftLink | null {
+    if (!post || publicationState(post) === 'published') return null
+    const path = post.previewToken ? router.makeUrl('blog.drafts.preview', { token: post.previewToken }) : null
+    return { url: path ? absoluteUrl(request, request.hostname()!, path) : null }
   }
 
   #page(
@@ -125,7 +126,7 @@ export default class PostsController {
     post: Pick<Post, 'id'> | Post | null,
     form: FormState | undefined,
     preview: { html: string; words: string } | null,
-    { tags = '', tagOptions = [] as string[], fresh = false } = {}
+    { tags = '', tagOptions = [] as string[], fresh = false, draftLink = null as DraftLink | null } = {}
   ) {
     const saved = post && 'content' in post ? post : null
     return view.render('pages/dashboard/post_form', {
@@ -137,6 +138,7 @@ export default class PostsController {
       tagOptions,
       preview,
       fresh,
+      draftLink,
       maxChars: limitOf(tenant!, 'postChars'),
       scheduledAt: saved && publicationState(saved) === 'scheduled' ? saved.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })

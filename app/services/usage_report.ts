@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { DateTime } from 'luxon'
-import { postCounts, schemaBytes } from '#tenancy/tenant_storage'
+import { postCountsBySchema, schemaBytes } from '#tenancy/tenant_storage'
 
 export interface UsageRow {
   schema: string
@@ -59,6 +59,6 @@ export async function usageReport(options: {
   const shown: Omit<UsageRow, 'posts'>[] = options.top ? usage.slice(0, options.top) : usage
   // A blog whose schema is missing (tenants:doctor reports it) has no posts to count.
   const counted = options.countPosts === false ? [] : shown.map((row) => row.schema).filter((schema) => storage.has(schema))
-  const posts = await postCounts(db.connection(), counted)
+  const posts = await postCountsBySchema(db.connection(), counted)
   return shown.map((row) => ({ ...row, posts: posts.get(row.schema) ?? 0 }))
 }

@@ -23,7 +23,7 @@ export async function schemaBytes(client: QueryClientContract, schemaNames: stri
  * Posts in each of the given schemas, in statements of at most 500 schemas each: a
  * `count(*)` per schema, joined by UNION ALL, with every schema name validated and quoted.
  */
-export async function postCounts(client: QueryClientContract, schemaNames: string[]): Promise<Map<string, number>> {
+export async function postCountsBySchema(client: QueryClientContract, schemaNames: string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
   for (let start = 0; start < schemaNames.length; start += 500) {
     const batch = schemaNames.slice(start, start + 500)

@@ -70,7 +70,7 @@ test.group('In a real browser', (group) => {
     await page.getByLabel('Title').fill('Nested too deep')
     await page.getByLabel('Content (Markdown)').fill(tooDeep)
     await page.getByRole('button', { name: 'Save' }).click()
-    await page.getByText('Quotes and lists can be nested at most 16 levels deep.').waitFor()
+    await page.getByText('Quotes and lists can be nested at most 16 levels deep.', { exact: true }).waitFor()
     assert.equal(await page.getByLabel('Content (Markdown)').inputValue(), tooDeep, 'the text is kept')
     assert.equal(await page.getByLabel('Title').inputValue(), 'Nested too deep')
     await renderedCleanly(page)
@@ -102,7 +102,7 @@ test.group('In a real browser', (group) => {
     await page.screenshot({ path: app.tmpPath('screenshot-dashboard.png'), fullPage: true })
     await page.getByRole('link', { name: 'Edit Tomorrow news' }).click()
     await page.getByRole('button', { name: 'Create a preview link' }).click()
-    const previewLink = await page.getByLabel('Preview link').inputValue()
+    const previewLink = await page.getByRole('textbox', { name: 'Preview link' }).inputValue()
     assert.match(previewLink, new RegExp(`^${blogOrigin}/preview/[A-Za-z0-9_-]{43}$`))
 
     const reader = await browser.newPage()

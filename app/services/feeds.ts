@@ -29,6 +29,7 @@ const EPOCH = '1970-01-01T00:00:00.000Z'
 export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
   // An empty blog has never changed: the epoch keeps <updated> (required) well-formed.
   // ISO dates in UTC compare as strings.
+  const subtitle = blog.description || blog.tagline
   const updated = posts.reduce((latest, post) => (post.updatedAt > latest ? post.updatedAt : latest), EPOCH)
   let budget = blogConfig.feedMaxBytes
   const entries = posts.map((post) => {
@@ -53,7 +54,7 @@ export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[]) {
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${xml(`${origin}/`)}</id>
   <title type="text">${xml(blog.name)}</title>
-${blog.tagline ? `  <subtitle type="text">${xml(blog.tagline)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}/feed.xml`)}"/>
+${subtitle ? `  <subtitle type="text">${xml(subtitle)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}/feed.xml`)}"/>
   <link rel="alternate" type="text/html" href="${xml(`${origin}/`)}"/>
   <updated>${updated}</updated>
 ${entries.join('\n')}

@@ -3,8 +3,12 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Domain from '#models/domain'
 import Post from '#models/post'
+import tenancy from '#tenancy/service'
 import { withTenant } from '#tenancy/tenant_scope'
-import { createBlog, uniqueName } from '#tests/helpers/tenants'
+import { createBlog, schemaExists, uniqueName } from '#tests/helpers/tenants'
+import app from '@adonisjs/core/services/app'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { jsonOutput, runAce } from '#tests/helpers/ace'
 import { Browser } from '#tests/helpers/browser'
 import { untilCached } from '#tests/helpers/page_cache'
 import { Visitor, logInOn, signUpAndLand, uniqueUsername } from '#tests/helpers/visitor'
@@ -254,6 +258,21 @@ test.group('Blog settings', () => {
     assert.include(home.text(), '<body class="theme-plain">')
   })
 
+  test("the largest settings a blog can save cost the host cache about 10 KB a host", async ({ client, assert }) => {
+    const { blog, owner } = await ownerOnBlog(client, 'set_big')
+    const links = Array.from({ length: 8 }, (_, i) => `${String(i).repeat(40)} | https://example.org/${'p'.repeat(480)}`)
+    const saved = await saveSettings(owner, blog, { description: 'd'.repeat(500), nav_links: links.join('\n') })
+    assert.equal(saved.status(), 302)
+    await new Visitor(client).get(blog.domain, '/')
+    const cached = tenancy.resolver.peek(blog.domain)
+    assert.lengthOf(cached!.navLinks, 8)
+    assert.lengthOf(cached!.description!, 500)
+    // What the resolver charges its byte budget for the entry (#tenancy/tenant_resolver).
+    const charged = JSON.stringify(cached).length * 2
+    assert.isAbove(charged, 2 * (500 + 8 * 540))
+    assert.isBelow(charged, 11_000)
+  })
+
   test('public pages carry a canonical URL on the primary domain, OpenGraph and Twitter tags, escaped', async ({
     client,
     assert,
@@ -355,4 +374,60 @@ test.group('Blog settings', () => {
       assert.notMatch(page.text(), UNPARSED_EDGE, `${page.status()} ${page.text().slice(0, 200)}`)
     }
   })
+
+  test('tenants:clone, tenants:export and tenants:import carry the settings; a doctored export imports nothing', async ({
+    client,
+    assert,
+  }) => {
+    const { blog, owner } = await ownerOnBlog(client, 'set_move', 1)
+    const settings = {
+      description: 'Carried along',
+      postsPerPage: 3,
+      theme: 'ink',
+      navLinks: [
+        { label: 'About', url: '/posts/post-1' },
+        { label: 'Elsewhere', url: 'https://example.org/' },
+      ],
+    }
+    await saveSettings(owner, blog, {
+      description: settings.description,
+      posts_per_page: '3',
+      theme: 'ink',
+      nav_links: 'About | /posts/post-1\nElsewhere | https://example.org/',
+    })
+    const clone = uniqueName('set_clone')
+    const cloned = await runAce(['tenants:clone', blog.schemaName, clone, '--structure-only'])
+    assert.equal(cloned.exitCode, 0, cloned.stderr)
+    const cloneRow = await db.from('public.tenants').where('schema_name', clone).first()
+    assert.deepInclude(cloneRow, { description: 'Carried along', posts_per_page: 3, theme: 'ink', nav_links: settings.navLinks })
+
+    const exported = jsonOutput(await runAce(['tenants:export', blog.schemaName]))
+    assert.deepEqual(exported.tenant.settings, settings)
+    await mkdir(app.makePath('tmp'), { recursive: true })
+    const file = app.makePath(`tmp/${blog.schemaName}.json`)
+    await writeFile(file, JSON.stringify(exported))
+    const copy = uniqueName('set_copy')
+    const imported = await runAce(['tenants:import', file, '--as', copy])
+    assert.equal(imported.exitCode, 0, imported.stderr)
+    const page = await new Visitor(client).get(`${copy.replaceAll('_', '-')}.localhost`, '/')
+    assert.include(page.text(), '<body class="theme-ink">')
+    assert.include(page.text(), '<li><a href="https://example.org/">Elsewhere</a></li>')
+    assert.include(page.text(), '<meta name="description" content="Carried along">')
+
+    const doctored = [
+      { ...settings, navLinks: [{ label: 'Evil', url: 'javascript:alert(1)' }] },
+      { ...settings, navLinks: [{ label: 'Two\nlines', url: '/' }] },
+      { ...settings, theme: 'fancy' },
+      { ...settings, postsPerPage: 500 },
+      { ...settings, description: 'x'.repeat(501) },
+    ]
+    for (const [index, bad] of doctored.entries()) {
+      await writeFile(file, JSON.stringify({ ...exported, tenant: { ...exported.tenant, settings: bad } }))
+      const name = uniqueName(`set_bad${index}`)
+      const refused = await runAce(['tenants:import', file, '--as', name])
+      assert.equal(refused.exitCode, 1, JSON.stringify(bad))
+      assert.include(refused.stdout + refused.stderr, `The export's "settings"`)
+      assert.isFalse(await schemaExists(name))
+    }
+  }).timeout(60_000)
 })

@@ -6,10 +6,12 @@ import tenancyConfig from '#config/tenancy'
 import { absoluteUrl } from '#services/urls'
 import { assetUrl } from '#services/assets'
 import { hasFeature } from '#services/plans'
+import { pageTheme } from '#services/themes'
 
 edge.global('hostUrl', absoluteUrl)
 edge.global('asset', assetUrl)
 edge.global('hasFeature', hasFeature)
+edge.global('pageTheme', pageTheme)
 edge.global('mainSiteUrl', (request: Request, path = '/') =>
   absoluteUrl(request, tenancyConfig.appDomain, path)
 )

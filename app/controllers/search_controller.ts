@@ -3,6 +3,7 @@ import { errors } from '@vinejs/vine'
 import { searchPublished } from '#services/post_queries'
 import { pageNumber } from '#services/public_pages'
 import { searchValidator } from '#validators/search'
+import { searchMeta } from '#services/page_meta'
 
 export default class SearchController {
   /*
@@ -17,6 +18,7 @@ export default class SearchController {
       const found = q ? await searchPublished(tenant!, q, page) : null
       return view.render('pages/blog/search', {
         blog: tenant,
+        meta: searchMeta(request, tenant!),
         q: q ?? '',
         found: found && {
           results: found.results,
@@ -30,6 +32,7 @@ export default class SearchController {
       response.status(422)
       return view.render('pages/blog/search', {
         blog: tenant,
+        meta: searchMeta(request, tenant!),
         q: typeof raw === 'string' ? raw : '',
         error: error.messages[0]?.message,
         found: null,

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon'
-import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { beforeCreate, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { PublicBaseModel } from '#tenancy/base_models'
 import Domain from '#models/domain'
 import User from '#models/user'
 import type { Feature, Limit, PlanName } from '#services/plan_catalog'
+import type { NavLink } from '#tenancy/types'
+import { DEFAULT_THEME } from '#services/themes'
 
 export default class Tenant extends PublicBaseModel {
   static table = 'public.tenants'
@@ -41,6 +43,20 @@ export default class Tenant extends PublicBaseModel {
   @column({ prepare: (value) => JSON.stringify(value) })
   declare featureOverrides: Partial<Record<Feature, boolean>>
 
+  /* Reader-facing settings, edited on the dashboard's settings page. */
+  @column()
+  declare description: string | null
+
+  /* Null: the installation's BLOG_POSTS_PER_PAGE. */
+  @column()
+  declare postsPerPage: number | null
+
+  @column()
+  declare theme: string
+
+  @column({ prepare: (value) => JSON.stringify(value) })
+  declare navLinks: NavLink[]
+
   @column.dateTime()
   declare lastPostAt: DateTime | null
 
@@ -55,4 +71,16 @@ export default class Tenant extends PublicBaseModel {
 
   @belongsTo(() => User, { foreignKey: 'ownerId' })
   declare owner: BelongsTo<typeof User>
+
+  /*
+   * The columns' database defaults, on the instance too: a tenant just created is turned
+   * into a TenantRef without being read back.
+   */
+  @beforeCreate()
+  static settingsDefaults(tenant: Tenant) {
+    tenant.description ??= null
+    tenant.postsPerPage ??= null
+    tenant.theme ??= DEFAULT_THEME
+    tenant.navLinks ??= []
+  }
 }

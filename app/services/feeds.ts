@@ -1,6 +1,4 @@
-import type { HttpContext } from '@adonisjs/core/http'
 import blogConfig from '#config/blog'
-import { absoluteUrl } from '#services/urls'
 import type { FeedEntry, SitemapEntry } from '#services/post_queries'
 import type { TenantRef } from '#tenancy/types'
 
@@ -25,17 +23,6 @@ function postUrl(origin: string, slug: string) {
 const EPOCH = '1970-01-01T00:00:00.000Z'
 
 /*
- * Entries carry their full HTML while the feed stays under feedMaxBytes; past that, their
- * excerpt, so twenty long posts cannot make a feed of megabytes.
- */
-/*
- * Links in feeds are absolute, on the blog's primary domain.
- */
-export function feedOrigin(request: HttpContext['request'], blog: TenantRef) {
-  return absoluteUrl(request, blog.primaryDomain ?? request.hostname()!, '')
-}
-
-/*
  * What a feed is of: the whole blog, or one of its tags (its own title and pages).
  */
 export interface FeedChannel {
@@ -44,10 +31,15 @@ export interface FeedChannel {
   self: string
 }
 
+/*
+ * Entries carry their full HTML while the feed stays under feedMaxBytes; past that, their
+ * excerpt, so twenty long posts cannot make a feed of megabytes.
+ */
 export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[], channel?: FeedChannel) {
   const { title, home, self } = channel ?? { title: blog.name, home: '/', self: '/feed.xml' }
   // An empty blog has never changed: the epoch keeps <updated> (required) well-formed.
   // ISO dates in UTC compare as strings.
+  const subtitle = blog.description || blog.tagline
   const updated = posts.reduce((latest, post) => (post.updatedAt > latest ? post.updatedAt : latest), EPOCH)
   let budget = blogConfig.feedMaxBytes
   const entries = posts.map((post) => {
@@ -72,7 +64,7 @@ export function atomFeed(blog: TenantRef, origin: string, posts: FeedEntry[], ch
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${xml(`${origin}${home}`)}</id>
   <title type="text">${xml(title)}</title>
-${blog.tagline ? `  <subtitle type="text">${xml(blog.tagline)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}${self}`)}"/>
+${subtitle ? `  <subtitle type="text">${xml(subtitle)}</subtitle>\n` : ''}  <link rel="self" type="application/atom+xml" href="${xml(`${origin}${self}`)}"/>
   <link rel="alternate" type="text/html" href="${xml(`${origin}${home}`)}"/>
   <updated>${updated}</updated>
 ${entries.join('\n')}

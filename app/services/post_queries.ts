@@ -81,6 +81,8 @@ export interface PostPage {
   tags: TagName[]
   slug: string
   html: string
+  /* Plain text, for the page's meta description. */
+  excerpt: string
   author: string
   isPublished: boolean
   /* Published for a time still to come: only its owner sees it yet. */
@@ -109,7 +111,8 @@ async function postWhere(blog: TenantRef, condition: string, values: unknown[]):
   const [row] = await tenancy.reader.query(
     blog,
     (t) => `
-      select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
+      select p.title, p.slug, p.html, p.excerpt,
+             case when p.html is null or p.excerpt is null then p.content end as content,
              p.is_published, coalesce(p.published_at > now(), false) as scheduled,
              ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
              u.username as author,
@@ -126,6 +129,7 @@ async function postWhere(blog: TenantRef, condition: string, values: unknown[]):
     tags: row.tags,
     slug: row.slug,
     html: row.html ?? plainTextHtml(row.content),
+    excerpt: row.excerpt ?? plainTextExcerpt(row.content),
     author: row.author,
     isPublished: row.is_published,
     scheduled: row.scheduled,

@@ -14,6 +14,15 @@ export function renderContent(source: string): Promise<RenderedPost> {
 }
 
 /*
+ * The columns a post stores of its rendering, for writers that create posts directly
+ * (seeders).
+ */
+export async function renderedColumns(source: string): Promise<{ html: string; excerpt: string }> {
+  const { html, excerpt } = await renderContent(source)
+  return { html, excerpt }
+}
+
+/*
  * What a post shows when its Markdown could not be rendered (or was written to the
  * database by other means and never rendered): its text, escaped, in paragraphs. Linear
  * in the input, so it is safe on any request.

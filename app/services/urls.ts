@@ -1,4 +1,5 @@
 import type { Request } from '@adonisjs/core/http'
+import type { TenantRef } from '#tenancy/types'
 
 /*
  * Absolute URLs across hosts (blog ↔ main site) keep the request's scheme and port, so
@@ -7,6 +8,15 @@ import type { Request } from '@adonisjs/core/http'
 export function absoluteUrl(request: Request, domain: string, path = '/') {
   const port = (request.host() ?? '').match(/:(\d+)$/)
   return `${request.protocol()}://${domain}${port ? `:${port[1]}` : ''}${path}`
+}
+
+/*
+ * The origin of a blog's absolute links: canonical URLs, feeds, sitemaps (e.g.
+ * http://alice.localhost:3333). Every such link goes through here, so the host a blog is
+ * canonically served on is decided in this one place: its primary domain.
+ */
+export function blogOrigin(request: Request, blog: TenantRef) {
+  return absoluteUrl(request, blog.primaryDomain ?? request.hostname()!, '')
 }
 
 /*

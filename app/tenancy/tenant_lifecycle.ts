@@ -90,7 +90,7 @@ export class TenantLifecycle {
 
   /*
    * A new tenant whose schema is a copy of `sourceSchema` (structure and migration state,
-   * and the rows with `withData`), with the source's owner and billing state.
+   * and the rows with `withData`), with the source's owner, billing state and settings.
    */
   async clone(sourceSchema: string, input: CloneTenantInput): Promise<Tenant> {
     assertValidSchemaName(sourceSchema)
@@ -110,6 +110,10 @@ export class TenantLifecycle {
         limitOverrides: source.limitOverrides,
         featureOverrides: source.featureOverrides,
         paidUntil: source.paidUntil,
+        description: source.description,
+        postsPerPage: source.postsPerPage,
+        theme: source.theme,
+        navLinks: source.navLinks,
       })
       await trx.rawQuery(
         `insert into ${MIGRATIONS_TABLE} (tenant_id, name, batch, migrated_at)

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
-import type { TenantRef } from '#tenancy/types'
+import type { NavLink, TenantRef } from '#tenancy/types'
 
 export function toTenantRef(row: Record<string, any>): TenantRef {
   return Object.freeze({
@@ -15,6 +15,10 @@ export function toTenantRef(row: Record<string, any>): TenantRef {
     limitOverrides: Object.freeze(row.limit_overrides ?? {}),
     featureOverrides: Object.freeze(row.feature_overrides ?? {}),
     primaryDomain: row.primary_domain ?? null,
+    description: row.description ?? null,
+    postsPerPage: row.posts_per_page ?? null,
+    theme: row.theme,
+    navLinks: frozenLinks(row.nav_links),
   })
 }
 
@@ -31,7 +35,15 @@ export function tenantRefOf(tenant: Tenant, primaryDomain: string | null = null)
     limitOverrides: Object.freeze({ ...tenant.limitOverrides }),
     featureOverrides: Object.freeze({ ...tenant.featureOverrides }),
     primaryDomain,
+    description: tenant.description,
+    postsPerPage: tenant.postsPerPage,
+    theme: tenant.theme,
+    navLinks: frozenLinks(tenant.navLinks),
   })
+}
+
+function frozenLinks(links: NavLink[] | null | undefined): ReadonlyArray<NavLink> {
+  return Object.freeze((links ?? []).map((link) => Object.freeze({ label: link.label, url: link.url })))
 }
 
 function toDate(value: Date | string) {

@@ -106,7 +106,7 @@ export class TenantResolver {
   async #load(host: string): Promise<TenantRef | null> {
     const { rows } = await db.rawQuery(
       `select t.id, t.name, t.tagline, t.schema_name, t.owner_id, t.paid_until, t.on_trial, t.plan,
-              t.limit_overrides, t.feature_overrides,
+              t.limit_overrides, t.feature_overrides, t.description, t.posts_per_page, t.theme, t.nav_links,
               (select p.domain from public.domains p
                 where p.tenant_id = t.id and p.is_primary limit 1) as primary_domain
          from public.domains d

@@ -12,6 +12,7 @@ import { recordLastPost } from '#tenancy/tenant_activity'
 import { assertValidSchemaName } from '#tenancy/schema_name'
 import type { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { DateTime } from 'luxon'
+import { storedSettingsProblem, type StoredBlogSettings } from '#validators/blog_settings'
 
 export const EXPORT_FORMAT = 'echoblogs.tenant'
 export const EXPORT_VERSION = 1
@@ -45,6 +46,8 @@ export interface TenantExport {
     plan?: string
     limitOverrides?: Record<string, number>
     featureOverrides?: Record<string, boolean>
+    /* Absent from exports made before blog settings existed. */
+    settings?: StoredBlogSettings
     domains: { domain: string; isPrimary: boolean }[]
   }
   posts: ExportedPost[]
@@ -97,6 +100,12 @@ export class TenantTransfer {
           plan: tenant.plan,
           limitOverrides: tenant.limitOverrides,
           featureOverrides: tenant.featureOverrides,
+          settings: {
+            description: tenant.description,
+            postsPerPage: tenant.postsPerPage,
+            theme: tenant.theme,
+            navLinks: tenant.navLinks,
+          },
           domains: tenant.domains
             .map((domain) => ({ domain: domain.domain, isPrimary: domain.isPrimary }))
             .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.domain.localeCompare(b.domain)),
@@ -157,6 +166,10 @@ export class TenantTransfer {
       created.plan = (doc.tenant.plan as PlanName | undefined) ?? (doc.tenant.onTrial ? 'trial' : 'basic')
       created.limitOverrides = doc.tenant.limitOverrides ?? {}
       created.featureOverrides = doc.tenant.featureOverrides ?? {}
+      if (doc.tenant.settings) {
+        const { description, postsPerPage, theme, navLinks } = doc.tenant.settings
+        created.merge({ description, postsPerPage, theme, navLinks })
+      }
       await created.save()
       for (const extra of domains.filter((entry) => entry !== primary)) {
         await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
@@ -234,6 +247,8 @@ function parseExport(document: unknown): TenantExport {
   if (features.some(([name, value]) => !isFeature(name) || typeof value !== 'boolean')) {
     throw new InvalidExportError('The export has malformed "featureOverrides"')
   }
+  const settingsProblem = tenant.settings === undefined ? null : storedSettingsProblem(tenant.settings)
+  if (settingsProblem) throw new InvalidExportError(`The export's "settings" ${settingsProblem}`)
   if (!Array.isArray(doc.posts)) throw new InvalidExportError('The export has no "posts" list')
   doc.posts.forEach((post, index) => {
     const ok =

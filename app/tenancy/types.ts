@@ -16,4 +16,14 @@ export interface TenantRef {
   readonly limitOverrides: Readonly<Record<string, number>>
   readonly featureOverrides: Readonly<Record<string, boolean>>
   readonly primaryDomain: string | null
+  /* Reader-facing settings (the dashboard's settings page); postsPerPage null: the installation's. */
+  readonly description: string | null
+  readonly postsPerPage: number | null
+  readonly theme: string
+  readonly navLinks: ReadonlyArray<NavLink>
+}
+
+export interface NavLink {
+  readonly label: string
+  readonly url: string
 }

@@ -8,7 +8,7 @@ import { scopedClient, withTenant } from '#tenancy/tenant_scope'
 import { recordLastPost } from '#tenancy/tenant_activity'
 import { tenantRefOf } from '#tenancy/tenant_ref'
 import { slugify } from '#services/slugs'
-import { renderContent } from '#services/post_rendering'
+import { renderedColumns } from '#services/post_rendering'
 
 const DEMO_POSTS = [
   {
@@ -51,7 +51,7 @@ export default class DemoSeeder extends BaseSeeder {
         const publishedAt = now.minus({ days: DEMO_POSTS.length - index })
         await Post.create({
           ...post,
-          ...(await renderContent(post.content)),
+          ...(await renderedColumns(post.content)),
           slug: slugify(post.title),
           authorId: owner.id,
           isPublished: true,

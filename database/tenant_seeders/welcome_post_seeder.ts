@@ -4,7 +4,7 @@ import Post from '#models/post'
 import Tenant from '#models/tenant'
 import { currentScope, scopedClient } from '#tenancy/tenant_scope'
 import { recordLastPost } from '#tenancy/tenant_activity'
-import { renderContent } from '#services/post_rendering'
+import { renderedColumns } from '#services/post_rendering'
 
 /*
  * Gives an empty blog a first post by its owner. Runs inside a tenant scope
@@ -19,7 +19,7 @@ export default class WelcomePostSeeder extends BaseSeeder {
       title: `Welcome to ${tenant.name}`,
       slug: 'welcome',
       content,
-      ...(await renderContent(content)),
+      ...(await renderedColumns(content)),
       authorId: tenant.ownerId,
       isPublished: true,
       publishedAt: DateTime.now(),

@@ -1,7 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { blogSettingsValidator } from '#validators/blog_settings'
 import { validateForm, type FormState } from '#exceptions/form_rejected'
-import { updateBlogSettings } from '#services/blog_settings'
+import { postsPerPageOf, updateBlogSettings } from '#services/blog_settings'
+import { formatNavLinks } from '#services/nav_links'
+import { THEME_OPTIONS, themeOf } from '#services/themes'
 
 export default class SettingsController {
   async edit(ctx: HttpContext) {
@@ -17,6 +19,16 @@ export default class SettingsController {
   }
 
   #form({ view, tenant }: HttpContext, form?: FormState) {
-    return view.render('pages/dashboard/settings', { blog: tenant, form })
+    const blog = tenant!
+    return view.render('pages/dashboard/settings', {
+      blog,
+      form,
+      current: {
+        postsPerPage: postsPerPageOf(blog),
+        theme: themeOf(blog).name,
+        navLinks: formatNavLinks(blog.navLinks),
+      },
+      themes: THEME_OPTIONS,
+    })
   }
 }

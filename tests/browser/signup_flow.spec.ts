@@ -5,6 +5,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
+import { newestMailTo } from '#tests/helpers/mail'
 
 /*
  * Debian's chromium driven by playwright-core (no browser download). `*.localhost` does
@@ -63,7 +64,15 @@ test.group('In a real browser', (group) => {
 
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), 'Welcome to your new blog')
+    assert.include(await page.textContent('main'), 'Please verify your email address')
     await renderedCleanly(page)
+
+    // Publishing needs a verified address: the link mailed at sign-up (tmp/mail/).
+    const verification = await newestMailTo(`${username}@example.test`, { subject: 'Confirm your email address' })
+    await page.goto(`http://${verification.host}${verification.link}`)
+    assert.include(await page.textContent('main'), 'is verified')
+    await renderedCleanly(page)
+    await page.goto(`${blogOrigin}/dashboard`)
 
     await page.getByRole('link', { name: 'New post' }).click()
     const tooDeep = `${'> '.repeat(40)}a quote nested too deep`

@@ -145,6 +145,25 @@ test.group('Accounts: email verification', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     assert.lengthOf(await mailsTo(email, since), count)
   })
+
+  test('"Resend verification email" is limited per account', async ({ client, assert }) => {
+    const visitor = new Visitor(client)
+    const username = uniqueUsername('vlim')
+    const { host } = await signUpAndLand(visitor, username)
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) {
+      await visitor.get(host, '/dashboard')
+      statuses.push((await visitor.submit(host, '/dashboard/verification', {})).status())
+    }
+    assert.deepEqual(statuses, [302, 302, 302, 429])
+    await visitor.get(host, '/dashboard')
+    const refused = await visitor.submit(host, '/dashboard/verification', {})
+    assert.equal(refused.status(), 429)
+    assert.isAbove(Number(refused.header('retry-after')), 0)
+    assert.include(refused.text(), 'Nothing was sent this time')
+    await visitor.get(MAIN, '/account')
+    assert.equal((await visitor.submit(MAIN, '/account/verification', {})).status(), 429, 'the same count on the main site')
+  })
 })
 
 test.group('Accounts: password reset', () => {
@@ -280,6 +299,8 @@ test.group('Accounts: password reset', () => {
       })
       assert.equal(post.status(), 404)
       assert.equal((await visitor.get(MAIN, `/account/verify?token=${encodeURIComponent(candidate)}`)).status(), 404)
+      assert.equal((await visitor.get(MAIN, `/account/email/confirm?token=${encodeURIComponent(candidate)}`)).status(), 404)
+      assert.equal((await visitor.submit(MAIN, '/account/email/confirm', { token: candidate })).status(), 404)
     }
     const huge = await visitor.submit(MAIN, '/password/reset', {
       token: 'x'.repeat(100_000),

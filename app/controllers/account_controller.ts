@@ -70,10 +70,9 @@ export default class AccountController {
         blog: null,
       })
     }
-    const body = await exportBlog(blog)
     response.header('Content-Type', 'application/json; charset=utf-8')
     response.header('Content-Disposition', `attachment; filename="${blog.schemaName}.echoblogs.json"`)
-    return body
+    response.stream(exportBlog(blog))
   }
 
   /*

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
@@ -151,12 +152,12 @@ export async function accountBlogs(user: User): Promise<AccountBlog[]> {
 }
 
 /*
- * One of the user's blogs as `tenants:export` writes it (#tenancy/tenant_transfer), built
- * in full before anything is sent: its transaction ends before a slow client reads it, and
- * its size is bounded by the plan's storage limit.
+ * One of the user's blogs as `tenants:export` writes it (#tenancy/tenant_transfer), read
+ * in batches as the client takes it: a slow reader holds no connection, and a large blog
+ * is never whole in memory.
  */
-export async function exportBlog(blog: AccountBlog) {
-  return JSON.stringify(await tenancy.transfer.export(blog.schemaName), null, 2)
+export function exportBlog(blog: AccountBlog) {
+  return Readable.from(tenancy.transfer.exportChunks(blog.schemaName))
 }
 
 /*

@@ -1,9 +1,12 @@
+import net from 'node:net'
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import { createBlog, schemaExists, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD, PASSWORD, Visitor, signUpAndLand, uniqueUsername } from '#tests/helpers/visitor'
 import { mailsTo, newestMailTo } from '#tests/helpers/mail'
+import { Browser } from '#tests/helpers/browser'
+import tenancy from '#tenancy/service'
 
 const MAIN = 'localhost'
 
@@ -471,7 +474,7 @@ test.group('Accounts: settings', () => {
 
 test.group('Accounts: export and deletion', () => {
   test('"Download my blog" is the tenants:export document of the blog, for its owner only', async ({ client, assert }) => {
-    const blog = await createBlog(uniqueName('acc_exp'), { posts: 3, marker: 'Exported' })
+    const blog = await createBlog(uniqueName('acc_exp'), { posts: 45, marker: 'Exported' })
     const other = await createBlog(uniqueName('acc_exp_other'), { posts: 1 })
     const { visitor } = await logInOnMain(client, blog.schemaName)
     const page = await visitor.get(MAIN, '/account')
@@ -488,11 +491,47 @@ test.group('Accounts: export and deletion', () => {
     assert.deepEqual(document.tenant.domains, [{ domain: blog.domain, isPrimary: true }])
     assert.deepEqual(
       document.posts.map((post: any) => [post.title, post.content, post.author, post.isPublished]),
-      [1, 2, 3].map((i) => [`Exported post ${i}`, `[Exported/${i}] content`, blog.schemaName, true])
+      Array.from({ length: 45 }, (_, i) => [`Exported post ${i + 1}`, `[Exported/${i + 1}] content`, blog.schemaName, true])
     )
+    const cli = await tenancy.transfer.export(blog.schemaName)
+    assert.deepEqual(document.posts, cli.posts, 'the posts as tenants:export writes them')
+    assert.deepEqual(document.tenant, cli.tenant)
 
     assert.equal((await visitor.get(MAIN, `/account/export/${other.schemaName}`)).status(), 404, "another user's blog")
     assert.equal((await new Visitor(client).get(MAIN, `/account/export/${blog.schemaName}`)).status(), 302, 'anonymous')
+  })
+
+  test('a download read slowly holds no database connection', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('acc_slow'))
+    const owner = await db.from('public.users').where('username', blog.schemaName).firstOrFail()
+    await db.rawQuery(
+      `insert into "${blog.schemaName}".posts (title, slug, content, author_id, is_published, published_at, created_at)
+       select 'Big ' || i, 'big-' || i, repeat('words ', 20000), ?, true, now(), now() from generate_series(1, 60) i`,
+      [owner.id]
+    )
+    const browser = new Browser()
+    assert.equal((await browser.login(MAIN, blog.schemaName, BLOG_PASSWORD)).status, 302)
+    const cookie = [...browser.jar(MAIN)].map(([name, value]) => `${name}=${value}`).join('; ')
+
+    const socket = net.connect({ host: browser.base.hostname, port: Number(browser.base.port) })
+    socket.pause()
+    socket.write(`GET /account/export/${blog.schemaName} HTTP/1.1\r\nHost: ${MAIN}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`)
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    const { rows } = await db.rawQuery(
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`
+    )
+    assert.equal(rows[0].n, 0, 'no transaction waits on the reader')
+
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.resume()
+    await new Promise((resolve) => socket.once('close', resolve))
+    const raw = Buffer.concat(chunks).toString('utf8')
+    assert.match(raw, /^HTTP\/1\.1 200/)
+    assert.isAbove(raw.length, 60 * 120_000, 'the whole blog came through')
+    assert.include(raw, '"title":"Big 60"')
+    assert.match(raw, /\]\}\r\n0\r\n\r\n$/, 'the document ends')
   })
 
   test('deletion needs the password and the address typed; a refusal loses nothing', async ({ client, assert }) => {

@@ -24,6 +24,7 @@ export default defineConfig({
     { file: () => import('@adonisjs/bouncer/bouncer_provider'), environment: SERVING },
     { file: () => import('@adonisjs/redis/redis_provider'), environment: SERVING },
     { file: () => import('@adonisjs/limiter/limiter_provider'), environment: SERVING },
+    { file: () => import('@adonisjs/mail/mail_provider'), environment: SERVING },
     () => import('#providers/tenancy_provider'),
     () => import('#providers/usage_provider'),
     () => import('#providers/logging_provider'),

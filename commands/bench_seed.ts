@@ -51,6 +51,7 @@ export default class BenchSeed extends BaseCommand {
               username: slug,
               email: `${slug}@bench.example`,
               password,
+              email_verified_at: now,
               created_at: now,
               updated_at: now,
             }))

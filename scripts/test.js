@@ -48,6 +48,7 @@ try {
     PLAN_PRO_REQUESTS_PER_MINUTE: '100000000',
     SIGNUPS_PER_IP: '1000000',
     SIGNUPS_GLOBAL: '1000000',
+    MAIL_PER_IP: '1000000',
     TZ: 'UTC',
     ...toEnv(settings, database),
   }

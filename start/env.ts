@@ -91,4 +91,20 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOGIN_ACCOUNT_WINDOW: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
   LOGIN_IP_WINDOW: Env.schema.string.optional(),
+  /*
+   * Account mail (config/mail.ts): SMTP when SMTP_HOST is set, else .eml files under
+   * tmp/mail/. Mail-sending forms are limited per client address (MAIL_PER_IP in
+   * MAIL_IP_WINDOW) and per email address or account (MAIL_PER_ADDRESS in
+   * MAIL_ADDRESS_WINDOW), see start/limiter.ts.
+   */
+  SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+  SMTP_PORT: Env.schema.number.optional(),
+  SMTP_SECURE: Env.schema.boolean.optional(),
+  SMTP_USERNAME: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.string.optional(),
+  MAIL_FROM: Env.schema.string.optional(),
+  MAIL_PER_IP: Env.schema.number.optional(),
+  MAIL_IP_WINDOW: Env.schema.string.optional(),
+  MAIL_PER_ADDRESS: Env.schema.number.optional(),
+  MAIL_ADDRESS_WINDOW: Env.schema.string.optional(),
 })

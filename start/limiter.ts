@@ -11,6 +11,11 @@
  *
  * The editor's previews are limited per blog (PREVIEWS_PER_MINUTE, default 60).
  *
+ * Forms that send mail (password reset, verification, change of address) are limited per
+ * client address (MAIL_PER_IP, default 10 an hour) and per email address or account
+ * (MAIL_PER_ADDRESS, default 3 an hour), so no visitor can make the server send unbounded
+ * mail, nor flood one mailbox. Counted whether the address has an account or not.
+ *
  * Logins are limited on failures only (a successful login costs nothing),
  * on two counters at once:
  *   - per account and client address: LOGIN_ATTEMPTS_PER_ACCOUNT (default 5) failures in
@@ -23,6 +28,7 @@
  * The client address is request.ip(), which honours X-Forwarded-For only from proxies
  * listed in TRUSTED_PROXIES (config/app.ts): a client cannot pick its own.
  */
+import { createHash } from 'node:crypto'
 import limiter from '@adonisjs/limiter/services/main'
 import { errors } from '@adonisjs/limiter'
 import type { HttpContext } from '@adonisjs/core/http'
@@ -40,6 +46,26 @@ export const previewLimits = {
 export const signupLimits = {
   perIp: { requests: env.get('SIGNUPS_PER_IP', 5), duration: env.get('SIGNUP_IP_WINDOW', '1 hour') },
   global: { requests: env.get('SIGNUPS_GLOBAL', 100), duration: env.get('SIGNUP_GLOBAL_WINDOW', '10 minutes') },
+}
+
+export const mailLimits = {
+  perIp: { requests: env.get('MAIL_PER_IP', 10), duration: env.get('MAIL_IP_WINDOW', '1 hour') },
+  perAddress: { requests: env.get('MAIL_PER_ADDRESS', 3), duration: env.get('MAIL_ADDRESS_WINDOW', '1 hour') },
+}
+
+/*
+ * The counters of one mail-sending request: the client address, and each recipient (an
+ * email address, or `user:<id>` for an account's own address); addresses are hashed so
+ * that keys stay short whatever was typed.
+ */
+export function mailCounters(ip: string, ...recipients: string[]) {
+  return [
+    { limits: mailLimits.perIp, key: `mail_ip_${ip}` },
+    ...recipients.map((recipient) => ({
+      limits: mailLimits.perAddress,
+      key: `mail_to_${createHash('sha256').update(recipient.toLowerCase()).digest('base64url')}`,
+    })),
+  ]
 }
 
 /*

@@ -20,6 +20,9 @@ const PostsController = () => import('#controllers/dashboard/posts_controller')
 const SettingsController = () => import('#controllers/dashboard/settings_controller')
 const DraftLinksController = () => import('#controllers/dashboard/draft_links_controller')
 const DraftPreviewsController = () => import('#controllers/draft_previews_controller')
+const AccountController = () => import('#controllers/account_controller')
+const AccountLinksController = () => import('#controllers/account_links_controller')
+const PasswordResetController = () => import('#controllers/password_reset_controller')
 
 router
   .group(() => {
@@ -32,6 +35,34 @@ router
     router
       .post('/my-blog', [MainSessionController, 'openBlog'])
       .as('main.blog.open')
+      .use(middleware.auth())
+
+    /*
+     * Accounts by mail. The links mailed (verification, reset, new address) work without
+     * a session; what changes the account needs one, and the current password.
+     */
+    router.get('/password/forgot', [PasswordResetController, 'create']).as('main.password.forgot')
+    router.post('/password/forgot', [PasswordResetController, 'store']).as('main.password.email')
+    router.get('/password/reset', [PasswordResetController, 'edit']).as('main.password.reset')
+    router.post('/password/reset', [PasswordResetController, 'update']).as('main.password.update')
+    router.get('/account/verify', [AccountLinksController, 'verify']).as('main.account.verify')
+    router.get('/account/email/confirm', [AccountLinksController, 'confirmEmail']).as('main.account.email.confirm')
+    router.post('/account/email/confirm', [AccountLinksController, 'storeEmail']).as('main.account.email.store')
+    router.get('/goodbye', [AccountController, 'goodbye']).as('main.account.goodbye')
+    router
+      .group(() => {
+        router.get('/account', [AccountController, 'show']).as('main.account.show')
+        router
+          .post('/account/verification', [AccountLinksController, 'resend'])
+          .as('main.account.verification.resend')
+        router.put('/account/password', [AccountController, 'updatePassword']).as('main.account.password.update')
+        router.put('/account/email', [AccountController, 'updateEmail']).as('main.account.email.update')
+        router
+          .get('/account/export/:schema', [AccountController, 'export'])
+          .where('schema', /^[a-z][a-z0-9_]{0,62}$/)
+          .as('main.account.export')
+        router.delete('/account', [AccountController, 'destroy']).as('main.account.destroy')
+      })
       .use(middleware.auth())
   })
   .domain(tenancyConfig.appDomain)
@@ -104,6 +135,11 @@ router
       .as('blog.dashboard.posts.link.destroy')
       .use(write)
     router.get('/settings', [SettingsController, 'edit']).as('blog.dashboard.settings.edit').use(manage)
+    // Sends mail after the response: no tenant scope, so no transaction waits on it.
+    router
+      .post('/verification', [AccountLinksController, 'resend'])
+      .as('blog.dashboard.verification.resend')
+      .use(middleware.blogAccess({ ability: 'manage' }))
     router
       .put('/settings', [SettingsController, 'update'])
       .as('blog.dashboard.settings.update')

@@ -5,6 +5,8 @@ import { rejectForm, rejectInvalid, validateForm, type FormState } from '#except
 import { consumeAll, signupLimits } from '#start/limiter'
 import { signUp } from '#services/signup'
 import { handoffUrl } from '#services/login_handoff'
+import { mainSiteLinks } from '#services/account_mail'
+import { sendVerification } from '#services/accounts'
 
 export default class SignupController {
   async create(ctx: HttpContext) {
@@ -13,7 +15,8 @@ export default class SignupController {
 
   /*
    * The new blogger is logged in here and, through a hand-off, on their blog's host,
-   * where they land on the dashboard.
+   * where they land on the dashboard. A link to verify their address is mailed after the
+   * response; until it is opened they write drafts only.
    */
   async store(ctx: HttpContext) {
     const { request, response, auth } = ctx
@@ -37,6 +40,7 @@ export default class SignupController {
       password: input.password,
       blogTitle: input.blog_title,
     }).catch((error) => rejectInvalid(ctx, error, page))
+    sendVerification(user, mainSiteLinks(request))
     await auth.use('web').login(user)
     bindSessionToHost(ctx)
     return response.redirect(

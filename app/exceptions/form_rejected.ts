@@ -20,7 +20,7 @@ interface Refusal {
   retryAfterSeconds?: number
 }
 
-const NEVER_ECHOED = ['_csrf', '_method', 'password', 'password_confirmation']
+const NEVER_ECHOED = ['_csrf', '_method', 'password', 'password_confirmation', 'current_password', 'token']
 
 /*
  * A rejected form is rendered again in the same response (422), with its errors and the

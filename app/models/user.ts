@@ -30,6 +30,10 @@ export default class User extends compose(PublicBaseModel, AuthFinder) {
   @column({ serializeAs: null })
   declare sessionEpoch: number
 
+  /* Set when the user opened a link mailed to their address; until then they cannot publish. */
+  @column.dateTime()
+  declare emailVerifiedAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

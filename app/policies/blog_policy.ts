@@ -5,7 +5,9 @@ import { readOnlyReason } from '#services/billing'
 
 /*
  * A blog is run by its owner (tenants.owner_id) and nobody else. Writing also needs the
- * blog to be paid up: an expired blog stays readable, its dashboard read-only.
+ * blog to be paid up: an expired blog stays readable, its dashboard read-only. Publishing
+ * (or scheduling) also needs the owner's email address verified: until then they write
+ * drafts.
  */
 export default class BlogPolicy extends BasePolicy {
   manage(user: User, blog: TenantRef) {
@@ -17,4 +19,12 @@ export default class BlogPolicy extends BasePolicy {
     const reason = readOnlyReason(blog)
     return reason ? AuthorizationResponse.deny(reason, 402) : true
   }
+
+  publish(user: User, blog: TenantRef) {
+    if (!this.manage(user, blog)) return false
+    return user.emailVerifiedAt ? true : AuthorizationResponse.deny(UNVERIFIED_CANNOT_PUBLISH, 403)
+  }
 }
+
+export const UNVERIFIED_CANNOT_PUBLISH =
+  'Verify your email address before you publish or schedule a post: open the link we sent you, or use “Resend verification email” above. Your post was not saved; untick “Published” to save it as a draft.'

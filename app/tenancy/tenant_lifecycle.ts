@@ -195,9 +195,13 @@ export class TenantLifecycle {
     return domain
   }
 
-  async delete(schemaName: string, options: DeleteTenantOptions = {}) {
+  /*
+   * Runs in `outer` when given (account deletion removes the owner in the same step); the
+   * caller then reports the returned change with changed() once it has committed.
+   */
+  async delete(schemaName: string, options: DeleteTenantOptions = {}, outer?: TransactionClientContract) {
     assertValidSchemaName(schemaName)
-    const change = await db.transaction(async (trx) => {
+    const remove = async (trx: TransactionClientContract) => {
       const tenant = await this.#lockTenant(trx, schemaName)
       const domains = await Domain.query({ client: trx }).where('tenant_id', tenant.id)
       await Domain.query({ client: trx }).where('tenant_id', tenant.id).delete()
@@ -206,8 +210,11 @@ export class TenantLifecycle {
         await trx.rawQuery(`drop schema if exists ${quoteSchema(schemaName)} cascade`)
       }
       return { tenantIds: [tenant.id], hosts: domains.map((entry) => entry.domain) }
-    })
+    }
+    if (outer) return remove(outer)
+    const change = await db.transaction(remove)
     this.onChange(change)
+    return change
   }
 
   async find(schemaName: string): Promise<Tenant> {

@@ -62,15 +62,59 @@ export class InvalidExportError extends Exception {
  * Timestamps travel as PostgreSQL's own JSON rendering (microseconds, offset) so that an
  * export re-imported is identical to the original, not rounded to milliseconds.
  */
-const POSTS_SQL = `
+const POSTS_FROM = `
   select p.id, p.title, p.slug, p.content, u.username as author, p.is_published,
          to_json(p.published_at) #>> '{}' as published_at,
          to_json(p.created_at) #>> '{}' as created_at,
          to_json(p.updated_at) #>> '{}' as updated_at,
          array(select t.name from post_tags pt join tags t on t.id = pt.tag_id
                 where pt.post_id = p.id order by t.slug) as tags
-    from posts p join public.users u on u.id = p.author_id
-   order by p.id`
+    from posts p join public.users u on u.id = p.author_id`
+const POSTS_SQL = `${POSTS_FROM} order by p.id`
+const POSTS_BATCH_SQL = `${POSTS_FROM} where p.id > ? order by p.id limit ?`
+
+function documentHead(tenant: Tenant): Omit<TenantExport, 'posts'> {
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    tenant: {
+      name: tenant.name,
+      tagline: tenant.tagline,
+      schemaName: tenant.schemaName,
+      owner: tenant.owner?.username ?? null,
+      paidUntil: tenant.paidUntil?.toISODate() ?? null,
+      onTrial: tenant.onTrial,
+      plan: tenant.plan,
+      limitOverrides: tenant.limitOverrides,
+      featureOverrides: tenant.featureOverrides,
+      settings: {
+        description: tenant.description,
+        postsPerPage: tenant.postsPerPage,
+        theme: tenant.theme,
+        navLinks: tenant.navLinks,
+      },
+      domains: tenant.domains
+        .map((domain) => ({ domain: domain.domain, isPrimary: domain.isPrimary }))
+        .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.domain.localeCompare(b.domain)),
+    },
+  }
+}
+
+function exportedPost(row: any): ExportedPost {
+  return {
+    id: row.id,
+    title: row.title,
+    slug: row.slug,
+    content: row.content,
+    author: row.author,
+    isPublished: row.is_published,
+    publishedAt: row.published_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    tags: row.tags,
+  }
+}
 
 export class TenantTransfer {
   constructor(private lifecycle: TenantLifecycle) {}
@@ -86,44 +130,35 @@ export class TenantTransfer {
       if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
       await applySchema(trx, schemaName)
       const { rows } = await trx.rawQuery(POSTS_SQL)
-      return {
-        format: EXPORT_FORMAT,
-        version: EXPORT_VERSION,
-        exportedAt: new Date().toISOString(),
-        tenant: {
-          name: tenant.name,
-          tagline: tenant.tagline,
-          schemaName: tenant.schemaName,
-          owner: tenant.owner?.username ?? null,
-          paidUntil: tenant.paidUntil?.toISODate() ?? null,
-          onTrial: tenant.onTrial,
-          plan: tenant.plan,
-          limitOverrides: tenant.limitOverrides,
-          featureOverrides: tenant.featureOverrides,
-          settings: {
-            description: tenant.description,
-            postsPerPage: tenant.postsPerPage,
-            theme: tenant.theme,
-            navLinks: tenant.navLinks,
-          },
-          domains: tenant.domains
-            .map((domain) => ({ domain: domain.domain, isPrimary: domain.isPrimary }))
-            .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.domain.localeCompare(b.domain)),
-        },
-        posts: rows.map((row: any) => ({
-          id: row.id,
-          title: row.title,
-          slug: row.slug,
-          content: row.content,
-          author: row.author,
-          isPublished: row.is_published,
-          publishedAt: row.published_at,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-          tags: row.tags,
-        })),
-      }
+      return { ...documentHead(tenant), posts: rows.map(exportedPost) }
     })
+  }
+
+  /*
+   * The document export() makes, as pieces of JSON text for a client to download: the
+   * blog's section first, then its posts `batchSize` at a time, each batch read in its own
+   * short transaction when the consumer asks for it. Nothing is held between pieces, so a
+   * client that reads slowly holds no connection, and memory holds one batch whatever the
+   * size of the blog. Posts written meanwhile may or may not be in it; none twice.
+   */
+  async *exportChunks(schemaName: string, batchSize = 20): AsyncGenerator<string> {
+    assertValidSchemaName(schemaName)
+    const tenant = await Tenant.query().where('schema_name', schemaName).preload('owner').preload('domains').first()
+    if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
+    const head = JSON.stringify({ ...documentHead(tenant), posts: [] })
+    yield head.slice(0, -2)
+    let afterId = 0
+    for (;;) {
+      const rows = await db.transaction(async (trx) => {
+        await applySchema(trx, schemaName)
+        return (await trx.rawQuery(POSTS_BATCH_SQL, [afterId, batchSize])).rows
+      })
+      if (rows.length === 0) break
+      yield `${afterId === 0 ? '' : ','}${rows.map((row: any) => JSON.stringify(exportedPost(row))).join(',')}`
+      afterId = rows[rows.length - 1].id
+      if (rows.length < batchSize) break
+    }
+    yield ']}'
   }
 
   /*

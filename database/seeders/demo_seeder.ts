@@ -38,7 +38,12 @@ export default class DemoSeeder extends BaseSeeder {
 
     const owner =
       (await User.findBy('username', 'demo')) ??
-      (await User.create({ username: 'demo', email: 'demo@example.com', password: 'demo-password' }))
+      (await User.create({
+        username: 'demo',
+        email: 'demo@example.com',
+        password: 'demo-password',
+        emailVerifiedAt: DateTime.now(),
+      }))
     const tenant = await tenancy.lifecycle.create({
       name: 'The Demo Blog',
       tagline: 'What an EchoBlogs blog looks like',

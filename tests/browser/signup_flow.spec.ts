@@ -5,6 +5,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
+import { newestMailTo } from '#tests/helpers/mail'
 
 /*
  * Debian's chromium driven by playwright-core (no browser download). `*.localhost` does
@@ -63,7 +64,15 @@ test.group('In a real browser', (group) => {
 
     await page.waitForURL(`${blogOrigin}/dashboard`)
     assert.include(await page.textContent('main'), 'Welcome to your new blog')
+    assert.include(await page.textContent('main'), 'Please verify your email address')
     await renderedCleanly(page)
+
+    // Publishing needs a verified address: the link mailed at sign-up (tmp/mail/).
+    const verification = await newestMailTo(`${username}@example.test`, { subject: 'Confirm your email address' })
+    await page.goto(`http://${verification.host}${verification.link}`)
+    assert.include(await page.textContent('main'), 'is verified')
+    await renderedCleanly(page)
+    await page.goto(`${blogOrigin}/dashboard`)
 
     await page.getByRole('link', { name: 'New post' }).click()
     const tooDeep = `${'> '.repeat(40)}a quote nested too deep`
@@ -152,10 +161,27 @@ test.group('In a real browser', (group) => {
     await page.goto(`${blogOrigin}/dashboard`)
     assert.match(page.url(), /\/login/, 'the dashboard asks for a login again')
 
+    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Log in' }).click()
+    await page.getByRole('link', { name: 'Forgot your password?' }).click()
+    await page.getByLabel('Email').fill(`${username}@example.test`)
+    await page.getByRole('button', { name: 'Send me a link' }).click()
+    await page.getByText('Check your email').first().waitFor()
+    await renderedCleanly(page)
+    const reset = await newestMailTo(`${username}@example.test`, { subject: 'Reset your EchoBlogs password' })
+    await page.goto(`http://${reset.host}${reset.link}`)
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase')
+    await page.getByLabel('New password again').fill('a brand new passphrase')
+    await page.getByRole('button', { name: 'Save my new password' }).click()
+    await page.getByText('Your password has been changed').waitFor()
+    await renderedCleanly(page)
+
     await page.goto(`http://localhost:${port}/`)
     await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Log in' }).click()
     await page.getByLabel('Email or username').fill(username)
     await page.getByLabel('Password').fill('a long enough password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText('The email, username or password is not correct.').waitFor()
+    await page.getByLabel('Password').fill('a brand new passphrase')
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.waitForURL(`${blogOrigin}/dashboard`)
     await page.goto(`http://localhost:${port}/`)

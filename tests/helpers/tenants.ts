@@ -17,8 +17,17 @@ export function uniqueName(prefix: string) {
   return `${prefix}_${process.pid}_${counter}`
 }
 
+/*
+ * A user whose address is verified, as every account was before verification existed:
+ * they can publish.
+ */
 export async function createUser(username: string) {
-  return User.create({ username, email: `${username}@example.test`, password: 'secret-password' })
+  return User.create({
+    username,
+    email: `${username}@example.test`,
+    password: 'secret-password',
+    emailVerifiedAt: DateTime.now(),
+  })
 }
 
 /*

@@ -8,8 +8,8 @@ import {
   makePrimaryDomain,
   recordNameOf,
   removeDomain,
-  verifyDomain,
 } from '#services/custom_domains'
+import { verifyDomain } from '#services/domain_verification'
 import { readOnlyReason } from '#services/billing'
 import { featureRefusal } from '#services/plans'
 import { DomainNotFoundError } from '#tenancy/errors'

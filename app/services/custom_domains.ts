@@ -25,7 +25,8 @@ export class DomainRefused extends Error {
 /*
  * A domain for a blog, within its plan: a custom domain needs the customDomains feature
  * and room under the customDomains limit. The blog's own subdomain (<schema>.APP_DOMAIN)
- * is never counted, so a blog that lost every domain can always get it back.
+ * is never counted, so a blog that lost every domain can always get it back, nor the
+ * blog's own pending claim of the domain, which this verifies.
  */
 export async function addDomain(schemaName: string, domain: string, options: { primary?: boolean } = {}) {
   const normalised = domain.trim().toLowerCase()
@@ -36,6 +37,7 @@ export async function addDomain(schemaName: string, domain: string, options: { p
     const custom = await Domain.query()
       .where('tenant_id', tenant.id)
       .whereNot('domain', tenancy.lifecycle.defaultDomain(schemaName))
+      .whereNot('domain', normalised)
       .count('* as n')
     if (Number(custom[0].$extras.n) >= limitOf(blog, 'customDomains')) {
       throw new DomainNotAllowedError(limitRefusal(blog, 'customDomains'))

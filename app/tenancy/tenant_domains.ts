@@ -35,6 +35,10 @@ export class TenantDomains {
     })
   }
 
+  /*
+   * A domain an administrator vouches for: verified at once, the blog's own pending claim
+   * of it included, and other blogs' claims dropped.
+   */
   async add(schemaName: string, rawDomain: string, { primary = false } = {}): Promise<Domain> {
     const domain = this.#validate(rawDomain)
     const { added, dropped } = await db.transaction(async (trx) => {
@@ -43,7 +47,14 @@ export class TenantDomains {
         await Domain.query({ client: trx }).where('tenant_id', tenant.id).update({ isPrimary: false })
       }
       try {
-        const row = await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary }, { client: trx })
+        const claimed = await Domain.query({ client: trx })
+          .where('tenant_id', tenant.id)
+          .where('domain', domain)
+          .whereNull('verified_at')
+          .first()
+        const row = claimed
+          ? await claimed.merge({ verifiedAt: DateTime.now(), verificationToken: null, isPrimary: primary }).save()
+          : await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary }, { client: trx })
         return { added: row, dropped: await this.#dropOtherClaims(trx, domain, tenant.id) }
       } catch (error) {
         if (error?.code === '23505') throw new DomainTakenError(`The domain "${domain}" is already taken`)

@@ -3,6 +3,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Domain from '#models/domain'
 import Tenant from '#models/tenant'
+import { addDomain as addAdminDomain } from '#services/custom_domains'
 import { TxtLookup, VERIFY_LIMIT, VERIFY_TIMEOUT_MS } from '#services/domain_verification'
 import tenancy from '#tenancy/service'
 import { Browser } from '#tests/helpers/browser'
@@ -190,6 +191,13 @@ test.group('Custom domains', (group) => {
     assert.include(over.body, 'This blog has reached its limit of 1 custom domains on the Basic plan.')
     assert.include(over.body, `value="${customName(basic, 'two')}"`, 'the form keeps its input')
     assert.isNull(await rowOf(basic, customName(basic, 'two')))
+
+    // An administrator vouching for the pending claim verifies it, within the same limit.
+    const vouched = await addAdminDomain(basic.schemaName, customName(basic, 'one'))
+    assert.isNotNull(vouched.verifiedAt)
+    assert.equal((await Domain.query().where('tenant_id', basic.id)).length, 2)
+    const leads = await eventually(() => new Browser().get(customName(basic, 'one'), '/'), (reply) => reply.status === 301)
+    assert.equal(leads.headers.location, `http://${basic.domain}/`)
   }).timeout(60_000)
 
   test('hostile and odd names are refused or normalised; verification decides between claims', async ({ assert }) => {

@@ -134,7 +134,7 @@ test.group('Custom domains', (group) => {
     assert.equal(login.status, 200, 'logging in works on every active domain')
     assert.include(login.body, blog.name)
     const listed = await owner.get(blog.domain, '/dashboard/domains')
-    assert.include(listed.body, `${domain} is verified and serves this blog.`)
+    assert.include(listed.body, `${domain} is verified and leads to this blog; make it primary to have the blog read there.`)
     assert.include(listed.body, '>Active</span>')
     assert.include(listed.body, '>Make primary</button>')
 
@@ -156,6 +156,10 @@ test.group('Custom domains', (group) => {
     const stillThere = await owner.get(blog.domain, '/dashboard/domains')
     assert.equal(stillThere.status, 200, 'the dashboard stays on the subdomain')
     assert.match(stillThere.body, new RegExp(`<strong>${domain.replaceAll('.', '\\.')}</strong>[\\s\\S]*?>Primary</span>`))
+
+    const ownerThere = new Browser()
+    assert.equal((await ownerThere.login(domain, blog.schemaName, BLOG_PASSWORD)).status, 302, 'logging in on the primary')
+    assert.equal((await ownerThere.get(domain, '/dashboard/domains')).status, 200, 'the dashboard on the primary')
 
     const removed = await act(owner, blog, `/dashboard/domains/${row.id}`, 'DELETE')
     assert.equal(removed.status, 302)

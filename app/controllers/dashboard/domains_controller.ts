@@ -52,7 +52,7 @@ export default class DomainsController {
     const id = domainId(ctx)
     return this.#act(ctx, id, async () => {
       const row = await verifyDomain(ctx.tenant!, id)
-      return `${row.domain} is verified and serves this blog.`
+      return `${row.domain} is verified and leads to this blog; make it primary to have the blog read there.`
     })
   }
 

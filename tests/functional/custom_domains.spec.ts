@@ -286,6 +286,8 @@ test.group('Custom domains', (group) => {
     const untouched = (await rowOf(blog, customName(blog)))!
     assert.isNull(untouched.verifiedAt)
     assert.deepEqual(dns.lookups, [], 'no lookup was made for them')
+    const exported = await tenancy.transfer.export(blog.schemaName)
+    assert.deepEqual(exported.tenant.domains, [{ domain: blog.domain, isPrimary: true }], 'a pending claim is not exported')
   }).timeout(60_000)
 
   test('a slow DNS answer is cut at the timeout with no connection held, other blogs are served meanwhile; Verify is rate-limited', async ({

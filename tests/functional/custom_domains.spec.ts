@@ -157,6 +157,13 @@ test.group('Custom domains', (group) => {
     assert.equal(stillThere.status, 200, 'the dashboard stays on the subdomain')
     assert.match(stillThere.body, new RegExp(`<strong>${domain.replaceAll('.', '\\.')}</strong>[\\s\\S]*?>Primary</span>`))
 
+    const fromMainSite = await new Browser().login('localhost', blog.schemaName, BLOG_PASSWORD)
+    assert.equal(fromMainSite.status, 302)
+    assert.match(
+      fromMainSite.headers.location!,
+      new RegExp(`^http://${blog.domain.replaceAll('.', '\\.')}/auth/handoff\\?token=`),
+      'the main site hands the owner to the blog’s own subdomain'
+    )
     const ownerThere = new Browser()
     assert.equal((await ownerThere.login(domain, blog.schemaName, BLOG_PASSWORD)).status, 302, 'logging in on the primary')
     assert.equal((await ownerThere.get(domain, '/dashboard/domains')).status, 200, 'the dashboard on the primary')

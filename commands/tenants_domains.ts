@@ -17,13 +17,19 @@ export default class TenantsDomains extends BaseCommand {
     const { default: tenancy } = await import('#tenancy/service')
     try {
       const domains = await tenancy.domains.list(this.schema)
-      const rows = domains.map((domain) => ({ domain: domain.domain, primary: domain.isPrimary }))
+      const rows = domains.map((domain) => ({
+        domain: domain.domain,
+        primary: domain.isPrimary,
+        verified: domain.verifiedAt !== null,
+      }))
       if (this.json) {
         this.logger.log(JSON.stringify(rows, null, 2))
         return
       }
-      const table = this.ui.table().head(['Domain', 'Primary'])
-      for (const row of rows) table.row([row.domain, row.primary ? 'yes' : ''])
+      const table = this.ui.table().head(['Domain', 'Primary', 'State'])
+      for (const row of rows) {
+        table.row([row.domain, row.primary ? 'yes' : '', row.verified ? 'active' : 'pending verification'])
+      }
       table.render()
     } catch (error) {
       this.logger.error(error.message)

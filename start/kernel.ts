@@ -6,7 +6,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 /*
  * Every response gets the security headers and a cache policy, and is compressed when the
  * client accepts it. The files of public/ are served from memory, and /healthz, /readyz
- * and /metrics answered, before tenant resolution. Every other request passes the tenant middleware, matched route or not;
+ * and /metrics answered, before tenant resolution. Every other request passes the tenant middleware, matched route or not,
+ * and a blog's public pages asked for on another of its domains are redirected to its primary;
  * anonymous public pages may then come from the page cache (most hits are answered even
  * earlier, #services/page_cache_hits).
  * What misses the cache is rate-limited per client and per blog (fair shares), and its
@@ -21,6 +22,7 @@ server.use([
   () => import('#middleware/assets_middleware'),
   () => import('#middleware/operations_middleware'),
   () => import('#tenancy/tenant_middleware'),
+  () => import('#middleware/primary_domain_middleware'),
   () => import('#middleware/page_cache_middleware'),
   () => import('#middleware/fair_share_middleware'),
   () => import('#middleware/identity_body_middleware'),

@@ -23,6 +23,7 @@ const DraftPreviewsController = () => import('#controllers/draft_previews_contro
 const AccountController = () => import('#controllers/account_controller')
 const AccountLinksController = () => import('#controllers/account_links_controller')
 const PasswordResetController = () => import('#controllers/password_reset_controller')
+const DomainsController = () => import('#controllers/dashboard/domains_controller')
 
 router
   .group(() => {
@@ -107,6 +108,13 @@ const manage = [middleware.blogAccess({ ability: 'manage' }), middleware.tenantS
 const write = [middleware.blogAccess({ ability: 'write' }), middleware.tenantScope()]
 const preview = [middleware.blogAccess({ ability: 'write' })]
 const save = [middleware.blogAccess({ ability: 'write' }), middleware.postSubmission(), middleware.tenantScope()]
+/*
+ * Domains live in the public schema, and verifying one waits on DNS: these routes open no
+ * tenant scope, so no transaction is held while the lookup runs.
+ */
+const manageDomains = [middleware.blogAccess({ ability: 'manage' })]
+const changeDomains = [middleware.blogAccess({ ability: 'customDomains' })]
+const removeDomains = [middleware.blogAccess({ ability: 'write' })]
 router
   .group(() => {
     router.get('/', [PostsController, 'index']).as('blog.dashboard').use(manage)
@@ -144,6 +152,20 @@ router
       .put('/settings', [SettingsController, 'update'])
       .as('blog.dashboard.settings.update')
       .use(write)
+    router.get('/domains', [DomainsController, 'index']).as('blog.dashboard.domains.index').use(manageDomains)
+    router.post('/domains', [DomainsController, 'store']).as('blog.dashboard.domains.store').use(changeDomains)
+    router
+      .post('/domains/:id/verify', [DomainsController, 'verify'])
+      .as('blog.dashboard.domains.verify')
+      .use(changeDomains)
+    router
+      .put('/domains/:id/primary', [DomainsController, 'primary'])
+      .as('blog.dashboard.domains.primary')
+      .use(changeDomains)
+    router
+      .delete('/domains/:id', [DomainsController, 'destroy'])
+      .as('blog.dashboard.domains.destroy')
+      .use(removeDomains)
   })
   .prefix('/dashboard')
   .where('id', router.matchers.number())

@@ -4,21 +4,22 @@ import BlogPolicy from '#policies/blog_policy'
 
 /*
  * Guards the dashboard after `auth`: the policy decides, and a refusal is a page in the
- * site's layout that says why (403 for someone else's blog, 402 for an expired plan).
+ * site's layout that says why (403 for someone else's blog or a feature the plan lacks,
+ * 402 for an expired plan).
  * A 403 is someone logged in trying a blog that is not theirs: it is logged as a warning
  * that names the blog, the user and the request, and nothing secret (no cookies, headers,
  * query string or body). The request's logger already names the blog (`tenant`) and the
  * route.
  */
 export default class BlogAccessMiddleware {
-  async handle(ctx: HttpContext, next: NextFn, options: { ability: 'manage' | 'write' }) {
+  async handle(ctx: HttpContext, next: NextFn, options: { ability: 'manage' | 'write' | 'customDomains' }) {
     const decision = await ctx.bouncer.with(BlogPolicy).execute(options.ability, ctx.tenant!)
     if (decision.authorized) return next()
 
+    const stranger = decision.status === undefined
     const status = decision.status ?? 403
-    if (status === 403) logRefusal(ctx, options.ability)
-    const message =
-      status === 403 ? 'Only the owner of this blog can use its dashboard.' : decision.message
+    if (stranger) logRefusal(ctx, options.ability)
+    const message = stranger ? 'Only the owner of this blog can use its dashboard.' : decision.message
     ctx.response
       .status(status)
       .send(

@@ -19,6 +19,13 @@ export default class Domain extends PublicBaseModel {
   @column()
   declare isPrimary: boolean
 
+  /* Unset on insert, the database marks the domain verified (see migration 0013). */
+  @column.dateTime()
+  declare verifiedAt: DateTime | null
+
+  @column({ serializeAs: null })
+  declare verificationToken: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -6,6 +6,7 @@ import db from '@adonisjs/lucid/services/db'
 import Domain from '#models/domain'
 import Tenant from '#models/tenant'
 import User from '#models/user'
+import tenancy from '#tenancy/service'
 import { currentScope } from '#tenancy/tenant_scope'
 import type { TenantRef } from '#tenancy/types'
 import { absoluteUrl } from '#services/urls'
@@ -36,13 +37,17 @@ export interface OwnedBlog {
 }
 
 /*
- * The blog a user lands on after logging in on the main site: their oldest one.
+ * The blog a user lands on after logging in on the main site: their oldest one, on its own
+ * subdomain when it has it (the dashboard works on every domain of the blog, and this one
+ * never depends on the owner's DNS), else on its primary domain.
  */
 export async function ownedBlog(user: User): Promise<OwnedBlog | null> {
   const tenant = await Tenant.query().where('owner_id', user.id).orderBy('id').first()
   if (!tenant) return null
   const domain = await Domain.query()
     .where('tenant_id', tenant.id)
+    .whereNotNull('verified_at')
+    .orderByRaw('domain = ? desc', [tenancy.lifecycle.defaultDomain(tenant.schemaName)])
     .orderBy('is_primary', 'desc')
     .orderBy('id')
     .first()

@@ -28,7 +28,8 @@ export function servePageCacheHit(request: IncomingMessage, response: ServerResp
   const host = normalizeHost(requestedHost)
   if (!host || tenancy.isMainHost(host)) return false
   const tenant = tenancy.resolver.peek(host)
-  if (!tenant) return false
+  // Another domain of the blog is answered with a redirect to its primary, by the framework.
+  if (!tenant || (tenant.primaryDomain !== null && tenant.primaryDomain !== host)) return false
 
   const secure =
     (request.socket as { encrypted?: boolean }).encrypted === true ||

@@ -64,3 +64,13 @@ export class TenantBusyError extends Exception {
   static status = 503
   static code = 'E_TENANT_BUSY'
 }
+
+export class DomainLimitError extends Exception {
+  static status = 403
+  static code = 'E_DOMAIN_LIMIT'
+}
+
+export class DomainNotVerifiedError extends Exception {
+  static status = 409
+  static code = 'E_DOMAIN_NOT_VERIFIED'
+}

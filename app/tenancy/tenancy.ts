@@ -44,7 +44,7 @@ export class Tenancy {
     this.migrator = new TenantMigrator(migrationsDirectory)
     this.lifecycle = new TenantLifecycle(this.migrator, config.appDomain, invalidate)
     this.fanOut = new MigrationFanOut(this.migrator, config.migrate.lockTimeoutMs)
-    this.domains = new TenantDomains(config.appDomain, invalidate)
+    this.domains = new TenantDomains(config.appDomain, invalidate, (schema) => this.lifecycle.defaultDomain(schema))
     this.transfer = new TenantTransfer(this.lifecycle)
     this.doctor = new TenantDoctor(this.migrator, this.fanOut, config.migrate.concurrency)
     this.gate = new TenantGate(config.connectionsPerTenant, config.connectionWaitMs)

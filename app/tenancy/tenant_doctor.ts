@@ -156,7 +156,7 @@ export class TenantDoctor {
         const { rowCount } = await db.rawQuery(
           `update public.domains set is_primary = true where id = (
              select d.id from public.domains d join public.tenants t on t.id = d.tenant_id
-              where t.schema_name = ? order by d.id limit 1)`,
+              where t.schema_name = ? and d.verified_at is not null order by d.id limit 1)`,
           [finding.subject]
         )
         finding.fixed = (rowCount ?? 0) > 0

@@ -1,9 +1,12 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Domain from '#models/domain'
 import Tenant from '#models/tenant'
 import {
+  DomainLimitError,
   DomainNotFoundError,
+  DomainNotVerifiedError,
   DomainTakenError,
   InvalidDomainError,
   LastDomainError,
@@ -14,13 +17,15 @@ import { assertValidSchemaName } from '#tenancy/schema_name'
 import type { TenancyChange } from '#tenancy/tenant_resolver'
 
 /*
- * A tenant's domains. Every tenant keeps at least one, exactly one of them primary.
+ * A tenant's domains. Every tenant keeps at least one verified domain, exactly one of
+ * them primary; claims awaiting verification serve nothing.
  * Changes reach every process's host cache through the tenancy triggers.
  */
 export class TenantDomains {
   constructor(
     private appDomain: string,
-    private onChange: (change: TenancyChange) => void
+    private onChange: (change: TenancyChange) => void,
+    private defaultDomain: (schemaName: string) => string
   ) {}
 
   async list(schemaName: string): Promise<Domain[]> {
@@ -30,27 +35,124 @@ export class TenantDomains {
     })
   }
 
+  /*
+   * A domain an administrator vouches for: verified at once, the blog's own pending claim
+   * of it included, and other blogs' claims dropped.
+   */
   async add(schemaName: string, rawDomain: string, { primary = false } = {}): Promise<Domain> {
     const domain = this.#validate(rawDomain)
-    const added = await db.transaction(async (trx) => {
+    const { added, dropped } = await db.transaction(async (trx) => {
       const tenant = await this.#tenant(trx, schemaName, true)
       if (primary) {
         await Domain.query({ client: trx }).where('tenant_id', tenant.id).update({ isPrimary: false })
       }
       try {
-        return await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary }, { client: trx })
+        const claimed = await Domain.query({ client: trx })
+          .where('tenant_id', tenant.id)
+          .where('domain', domain)
+          .whereNull('verified_at')
+          .first()
+        const row = claimed
+          ? await claimed.merge({ verifiedAt: DateTime.now(), verificationToken: null, isPrimary: primary }).save()
+          : await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary }, { client: trx })
+        return { added: row, dropped: await this.#dropOtherClaims(trx, domain, tenant.id) }
       } catch (error) {
         if (error?.code === '23505') throw new DomainTakenError(`The domain "${domain}" is already taken`)
         throw error
       }
     })
-    this.onChange({ tenantIds: [added.tenantId], hosts: [domain] })
+    this.onChange({ tenantIds: [added.tenantId, ...dropped], hosts: [domain] })
     return added
   }
 
   /*
-   * Removing the primary domain promotes the oldest remaining one; removing the last
-   * domain is refused (the blog would be unreachable).
+   * A domain the blog's owner says is theirs, not yet proven: it serves nothing until
+   * verify(). At most `maxCustom` domains besides the blog's own subdomain, counted with
+   * the tenant row locked so that concurrent claims cannot pass the limit together.
+   */
+  async claim(
+    schemaName: string,
+    rawDomain: string,
+    token: string,
+    maxCustom: number
+  ): Promise<Domain> {
+    const domain = this.#validate(rawDomain)
+    const claimed = await db.transaction(async (trx) => {
+      const tenant = await this.#tenant(trx, schemaName, true)
+      const custom = await Domain.query({ client: trx })
+        .where('tenant_id', tenant.id)
+        .whereNot('domain', this.defaultDomain(schemaName))
+        .count('* as n')
+      if (Number(custom[0].$extras.n) >= maxCustom) {
+        throw new DomainLimitError(`"${schemaName}" has ${custom[0].$extras.n} custom domains`)
+      }
+      try {
+        return await Domain.create(
+          { tenantId: tenant.id, domain, isPrimary: false, verifiedAt: null, verificationToken: token },
+          { client: trx }
+        )
+      } catch (error) {
+        if (error?.code === '23505') throw new DomainTakenError(`The domain "${domain}" is already a domain of this blog`)
+        throw error
+      }
+    })
+    this.onChange({ tenantIds: [claimed.tenantId], hosts: [domain] })
+    return claimed
+  }
+
+  /*
+   * Marks a claimed domain proven (its TXT record was checked by the caller, outside any
+   * transaction). Other blogs' pending claims of the same name are dropped; a name another
+   * blog has already verified is refused.
+   */
+  async verify(schemaName: string, rawDomain: string): Promise<Domain> {
+    const domain = this.#validate(rawDomain)
+    const { verified, dropped } = await db.transaction(async (trx) => {
+      const tenant = await this.#tenant(trx, schemaName, true)
+      const row = await Domain.query({ client: trx })
+        .where('tenant_id', tenant.id)
+        .where('domain', domain)
+        .first()
+      if (!row) throw new DomainNotFoundError(`"${domain}" is not a domain of "${schemaName}"`)
+      if (row.verifiedAt) return { verified: row, dropped: [] }
+      row.verifiedAt = DateTime.now()
+      row.verificationToken = null
+      try {
+        await row.save()
+      } catch (error) {
+        if (error?.code === '23505') throw new DomainTakenError(`The domain "${domain}" is already taken`)
+        throw error
+      }
+      return { verified: row, dropped: await this.#dropOtherClaims(trx, domain, tenant.id) }
+    })
+    this.onChange({ tenantIds: [verified.tenantId, ...dropped], hosts: [domain] })
+    return verified
+  }
+
+  /*
+   * Makes a verified domain the one the blog is served at; its other domains redirect there.
+   */
+  async makePrimary(schemaName: string, rawDomain: string): Promise<void> {
+    const domain = this.#validate(rawDomain)
+    const tenantId = await db.transaction(async (trx) => {
+      const tenant = await this.#tenant(trx, schemaName, true)
+      const domains = await this.#domainsOf(trx, tenant.id)
+      const target = domains.find((entry) => entry.domain === domain)
+      if (!target) throw new DomainNotFoundError(`"${domain}" is not a domain of "${schemaName}"`)
+      if (!target.verifiedAt) throw new DomainNotVerifiedError(`"${domain}" is not verified yet`)
+      if (target.isPrimary) return tenant.id
+      await Domain.query({ client: trx }).where('tenant_id', tenant.id).where('is_primary', true).update({ isPrimary: false })
+      target.isPrimary = true
+      await target.save()
+      return tenant.id
+    })
+    this.onChange({ tenantIds: [tenantId], hosts: [domain] })
+  }
+
+  /*
+   * Removing the primary domain promotes the blog's own subdomain when it has it, else
+   * its oldest verified domain; removing the last verified domain is refused (the blog
+   * would be unreachable). A pending claim can always go.
    */
   async remove(schemaName: string, rawDomain: string): Promise<{ promoted: string | null }> {
     const domain = rawDomain.trim().toLowerCase()
@@ -59,22 +161,31 @@ export class TenantDomains {
       const domains = await this.#domainsOf(trx, tenant.id)
       const target = domains.find((entry) => entry.domain === domain)
       if (!target) throw new DomainNotFoundError(`"${domain}" is not a domain of "${schemaName}"`)
-      if (domains.length === 1) {
+      const others = domains.filter((entry) => entry.id !== target.id && entry.verifiedAt)
+      if (target.verifiedAt && others.length === 0) {
         throw new LastDomainError(
           `"${domain}" is the last domain of "${schemaName}": add another one before removing it`
         )
       }
       await target.delete()
       if (!target.isPrimary) return { promoted: null, tenantId: tenant.id }
-      const successor = domains
-        .filter((entry) => entry.id !== target.id)
-        .sort((a, b) => a.id - b.id)[0]
+      const own = this.defaultDomain(schemaName)
+      const successor =
+        others.find((entry) => entry.domain === own) ?? others.sort((a, b) => a.id - b.id)[0]
       successor.isPrimary = true
       await successor.save()
       return { promoted: successor.domain, tenantId: tenant.id }
     })
     this.onChange({ tenantIds: [result.tenantId], hosts: [domain] })
     return { promoted: result.promoted }
+  }
+
+  async #dropOtherClaims(trx: TransactionClientContract, domain: string, tenantId: number): Promise<number[]> {
+    const { rows } = await trx.rawQuery(
+      `delete from public.domains where domain = ? and tenant_id <> ? and verified_at is null returning tenant_id`,
+      [domain, tenantId]
+    )
+    return rows.map((row: { tenant_id: number }) => row.tenant_id)
   }
 
   #validate(rawDomain: string) {

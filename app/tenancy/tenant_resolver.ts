@@ -103,6 +103,10 @@ export class TenantResolver {
     this.#cache.set(host, { tenant, expiresAt: Date.now() + ttl }, host.length + bytes, tenant?.id ?? UNKNOWN_HOSTS)
   }
 
+  /*
+   * Only verified domains name a blog: a domain claimed in the dashboard and not yet
+   * proven through DNS is an unknown host.
+   */
   async #load(host: string): Promise<TenantRef | null> {
     const { rows } = await db.rawQuery(
       `select t.id, t.name, t.tagline, t.schema_name, t.owner_id, t.paid_until, t.on_trial, t.plan,
@@ -111,7 +115,7 @@ export class TenantResolver {
                 where p.tenant_id = t.id and p.is_primary limit 1) as primary_domain
          from public.domains d
          join public.tenants t on t.id = d.tenant_id
-        where d.domain = ?`,
+        where d.domain = ? and d.verified_at is not null`,
       [host]
     )
     const row = rows[0]

@@ -125,7 +125,8 @@ export class TenantTransfer {
       const tenant = await Tenant.query({ client: trx })
         .where('schema_name', schemaName)
         .preload('owner')
-        .preload('domains')
+        // A pending claim is not the blog's yet: an import would make it verified.
+        .preload('domains', (query) => query.whereNotNull('verified_at'))
         .first()
       if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
       await applySchema(trx, schemaName)

@@ -4,23 +4,11 @@ import plans from '#config/plans'
 import Tenant from '#models/tenant'
 import { jsonOutput, runAce } from '#tests/helpers/ace'
 import { Browser } from '#tests/helpers/browser'
+import { eventually } from '#tests/helpers/eventually'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 
 const output = (result: { stdout: string; stderr: string }) => result.stdout + result.stderr
-
-/*
- * A change made by a command reaches the test server through the tenancy notifications:
- * asks again until `ready` holds, for at most 3 s.
- */
-async function eventually<T>(ask: () => Promise<T>, ready: (answer: T) => boolean) {
-  let answer = await ask()
-  for (let attempt = 0; !ready(answer) && attempt < 60; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    answer = await ask()
-  }
-  return answer
-}
 
 interface PlanReport {
   plan: string

@@ -152,8 +152,8 @@ test.group('tenants:domains', () => {
 
     const listed = jsonOutput<any[]>(await runAce(['tenants:domains', blog.schemaName, '--json']))
     assert.deepEqual(listed, [
-      { domain: extra, primary: true },
-      { domain: blog.domain, primary: false },
+      { domain: extra, primary: true, verified: true },
+      { domain: blog.domain, primary: false, verified: true },
     ])
 
     for (const bad of ['not a domain', 'a..b', '-x.test', 'localhost']) {

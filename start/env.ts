@@ -6,7 +6,7 @@
 import { Env } from '@adonisjs/core/env'
 import { LIMITS, PLAN_NAMES, planEnvKey } from '#services/plan_catalog'
 
-export default await Env.create(new URL('../', import.meta.url), {
+const env = await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
   METRICS_TOKEN: Env.schema.string.optional(),
@@ -90,4 +90,26 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOGIN_ACCOUNT_WINDOW: Env.schema.string.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
   LOGIN_IP_WINDOW: Env.schema.string.optional(),
+
+  /*
+   * Where uploaded images are kept (config/drive.ts): a directory on this machine (fs,
+   * DRIVE_FS_ROOT, relative to the project) or an S3-compatible bucket (s3, the S3_*
+   * settings, required together when DRIVE_DISK=s3).
+   */
+  DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
+  DRIVE_FS_ROOT: Env.schema.string.optional(),
+  S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
+  S3_REGION: Env.schema.string.optional(),
+  S3_BUCKET: Env.schema.string.optional(),
+  S3_ACCESS_KEY_ID: Env.schema.string.optional(),
+  S3_SECRET_ACCESS_KEY: Env.schema.string.optional(),
+  S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
 })
+
+const S3_REQUIRED = ['S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const
+if (env.get('DRIVE_DISK') === 's3') {
+  const missing = S3_REQUIRED.filter((name) => !env.get(name))
+  if (missing.length) throw new Error(`DRIVE_DISK=s3 needs ${missing.join(', ')} in the environment`)
+}
+
+export default env

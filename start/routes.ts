@@ -6,6 +6,7 @@
 import router from '@adonisjs/core/services/router'
 import tenancyConfig from '#config/tenancy'
 import { middleware } from '#start/kernel'
+import { IMAGE_KEY } from '#tenancy/tenant_media'
 
 const SiteController = () => import('#controllers/site_controller')
 const SignupController = () => import('#controllers/signup_controller')
@@ -16,6 +17,8 @@ const FeedsController = () => import('#controllers/feeds_controller')
 const SearchController = () => import('#controllers/search_controller')
 const PostsController = () => import('#controllers/dashboard/posts_controller')
 const SettingsController = () => import('#controllers/dashboard/settings_controller')
+const ImagesController = () => import('#controllers/dashboard/images_controller')
+const MediaController = () => import('#controllers/media_controller')
 
 router
   .group(() => {
@@ -45,6 +48,7 @@ router
   .where('file', /^posts-[1-9]\d{0,5}\.xml$/)
   .as('blog.sitemap.posts')
   .use(middleware.feature({ name: 'sitemap' }))
+router.get('/media/:key', [MediaController, 'show']).where('key', IMAGE_KEY).as('blog.media')
 router.get('/login', [BlogSessionController, 'create']).as('blog.login.create')
 router.post('/login', [BlogSessionController, 'store']).as('blog.login.store')
 router.post('/logout', [BlogSessionController, 'destroy']).as('blog.logout')
@@ -60,6 +64,9 @@ router.get('/auth/handoff', [BlogSessionController, 'handoff']).as('blog.handoff
 const manage = [middleware.blogAccess({ ability: 'manage' }), middleware.tenantScope()]
 const write = [middleware.blogAccess({ ability: 'write' }), middleware.tenantScope()]
 const save = [middleware.blogAccess({ ability: 'write' }), middleware.postSubmission(), middleware.tenantScope()]
+// An upload is read before its scope opens; files go only once their rows' fate is committed.
+const upload = [middleware.blogAccess({ ability: 'write' }), middleware.imageFiles({ receive: true }), middleware.tenantScope()]
+const removeFiles = [middleware.blogAccess({ ability: 'write' }), middleware.imageFiles(), middleware.tenantScope()]
 router
   .group(() => {
     router.get('/', [PostsController, 'index']).as('blog.dashboard').use(manage)
@@ -79,6 +86,13 @@ router
       .put('/settings', [SettingsController, 'update'])
       .as('blog.dashboard.settings.update')
       .use(write)
+    router.get('/images', [ImagesController, 'index']).as('blog.dashboard.images.index').use(manage)
+    router.post('/images', [ImagesController, 'store']).as('blog.dashboard.images.store').use(upload)
+    router
+      .delete('/images/:key', [ImagesController, 'destroy'])
+      .where('key', IMAGE_KEY)
+      .as('blog.dashboard.images.destroy')
+      .use(removeFiles)
   })
   .prefix('/dashboard')
   .where('id', router.matchers.number())

@@ -80,10 +80,12 @@ export interface PostPage {
   scheduled: boolean
   publishedAt: string | null
   publishedOn: string | null
+  /* The cover image's key (#services/images) and, when its header gave them, its size. */
+  cover: { key: string; width: number | null; height: number | null } | null
 }
 
 /*
- * One post with its author and stored HTML; drafts only for readers allowed to see them
+ * One post with its author, stored HTML and cover image; drafts only for readers allowed to see them
  * (the blog's owner). Null when there is none.
  */
 export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: boolean): Promise<PostPage | null> {
@@ -93,9 +95,10 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
       select p.title, p.slug, p.html, case when p.html is null then p.content end as content,
              p.is_published, coalesce(p.published_at > now(), false) as scheduled,
              ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
-             u.username as author
+             u.username as author, i.key as cover_key, i.width as cover_width, i.height as cover_height
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
+        left join ${t('images')} i on i.key = p.cover_image_key
        where p.slug = $1 and ((${visible()}) or $2)`,
     [slug, includeDrafts]
   )
@@ -109,6 +112,7 @@ export async function postBySlug(blog: TenantRef, slug: string, includeDrafts: b
     scheduled: row.scheduled,
     publishedAt: row.published_at,
     publishedOn: row.published_on,
+    cover: row.cover_key ? { key: row.cover_key, width: row.cover_width, height: row.cover_height } : null,
   }
 }
 

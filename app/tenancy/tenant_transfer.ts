@@ -9,6 +9,8 @@ import { TenantNotFoundError } from '#tenancy/errors'
 import { applySchema } from '#tenancy/tenant_scope'
 import { recordLastPost } from '#tenancy/tenant_activity'
 import { assertValidSchemaName } from '#tenancy/schema_name'
+import { IMAGE_KEY, mediaDisk, mediaPath, removeMedia } from '#tenancy/tenant_media'
+import { MIME_BY_EXTENSION, detectFormat } from '#services/image_formats'
 import type { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { DateTime } from 'luxon'
 
@@ -25,6 +27,22 @@ export interface ExportedPost {
   publishedAt: string | null
   createdAt: string
   updatedAt: string | null
+  /* Absent from exports made before images existed. */
+  coverImageKey?: string | null
+}
+
+/*
+ * An image with its bytes (base64). The type is detected again from the bytes on import,
+ * whatever the document says.
+ */
+export interface ExportedImage {
+  key: string
+  originalName: string
+  mimeType: string
+  width: number | null
+  height: number | null
+  createdAt: string
+  data: string
 }
 
 export interface TenantExport {
@@ -45,6 +63,8 @@ export interface TenantExport {
     domains: { domain: string; isPrimary: boolean }[]
   }
   posts: ExportedPost[]
+  /* Absent from exports made before images existed. */
+  images?: ExportedImage[]
 }
 
 export class InvalidExportError extends Exception {
@@ -60,9 +80,14 @@ const POSTS_SQL = `
   select p.id, p.title, p.slug, p.content, u.username as author, p.is_published,
          to_json(p.published_at) #>> '{}' as published_at,
          to_json(p.created_at) #>> '{}' as created_at,
-         to_json(p.updated_at) #>> '{}' as updated_at
+         to_json(p.updated_at) #>> '{}' as updated_at, p.cover_image_key
     from posts p join public.users u on u.id = p.author_id
    order by p.id`
+
+const IMAGES_SQL = `
+  select key, original_name, mime_type, width, height, to_json(created_at) #>> '{}' as created_at
+    from images
+   order by created_at, key`
 
 export class TenantTransfer {
   constructor(private lifecycle: TenantLifecycle) {}
@@ -78,6 +103,20 @@ export class TenantTransfer {
       if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
       await applySchema(trx, schemaName)
       const { rows } = await trx.rawQuery(POSTS_SQL)
+      const { rows: imageRows } = await trx.rawQuery(IMAGES_SQL)
+      const images: ExportedImage[] = []
+      for (const row of imageRows) {
+        const bytes = await mediaDisk().getBytes(mediaPath(tenant.id, row.key))
+        images.push({
+          key: row.key,
+          originalName: row.original_name,
+          mimeType: row.mime_type,
+          width: row.width,
+          height: row.height,
+          createdAt: row.created_at,
+          data: Buffer.from(bytes).toString('base64'),
+        })
+      }
       return {
         format: EXPORT_FORMAT,
         version: EXPORT_VERSION,
@@ -106,7 +145,9 @@ export class TenantTransfer {
           publishedAt: row.published_at,
           createdAt: row.created_at,
           updatedAt: row.updated_at,
+          coverImageKey: row.cover_image_key,
         })),
+        images,
       }
     })
   }
@@ -135,7 +176,8 @@ export class TenantTransfer {
         : doc.tenant.domains
     const primary = domains.find((entry) => entry.isPrimary) ?? domains[0]
 
-    const tenant = await db.transaction(async (trx) => {
+    let createdId: number | null = null
+    const importing = db.transaction(async (trx) => {
       const created = await this.lifecycle.create(
         {
           name: doc.tenant.name,
@@ -155,12 +197,46 @@ export class TenantTransfer {
       for (const extra of domains.filter((entry) => entry !== primary)) {
         await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
       }
+      createdId = created.id
+      await this.#insertImages(trx, created.id, schemaName, doc.images ?? [])
       await this.#insertPosts(trx, schemaName, doc.posts, idOf)
       await recordLastPost(trx, created.id, schemaName)
       return created
     })
+    let tenant: Tenant
+    try {
+      tenant = await importing
+    } catch (error) {
+      if (createdId !== null) await removeMedia(createdId).catch(() => {})
+      throw error
+    }
     this.lifecycle.changed(tenant.id, domains.map((entry) => entry.domain))
-    return { tenant, posts: doc.posts.length, domain: primary.domain }
+    return { tenant, posts: doc.posts.length, images: doc.images?.length ?? 0, domain: primary.domain }
+  }
+
+  /*
+   * The files are written under the new tenant's prefix inside the import's transaction;
+   * the caller removes them if it rolls back.
+   */
+  async #insertImages(trx: TransactionClientContract, tenantId: number, schemaName: string, images: ExportedImage[]) {
+    await applySchema(trx, schemaName)
+    for (const image of images) {
+      const bytes = Buffer.from(image.data, 'base64')
+      const format = detectFormat(bytes)
+      if (!format || MIME_BY_EXTENSION[image.key.slice(image.key.lastIndexOf('.') + 1)] !== format.mimeType) {
+        throw new InvalidExportError(`Image "${image.key}" of the export is not the ${image.mimeType} image its name says`)
+      }
+      await mediaDisk().put(mediaPath(tenantId, image.key), bytes, { contentType: format.mimeType })
+      await trx.insertQuery().table('images').insert({
+        key: image.key,
+        original_name: image.originalName,
+        mime_type: format.mimeType,
+        bytes: bytes.length,
+        width: image.width,
+        height: image.height,
+        created_at: image.createdAt,
+      })
+    }
   }
 
   async #insertPosts(
@@ -180,6 +256,7 @@ export class TenantTransfer {
       published_at: post.publishedAt,
       created_at: post.createdAt,
       updated_at: post.updatedAt,
+      cover_image_key: post.coverImageKey ?? null,
     }))
     for (let start = 0; start < rows.length; start += 500) {
       await trx.insertQuery().table('posts').multiInsert(rows.slice(start, start + 500))
@@ -214,6 +291,18 @@ function parseExport(document: unknown): TenantExport {
     throw new InvalidExportError('The export has malformed "featureOverrides"')
   }
   if (!Array.isArray(doc.posts)) throw new InvalidExportError('The export has no "posts" list')
+  if (doc.images !== undefined && !Array.isArray(doc.images)) throw new InvalidExportError('The export\'s "images" is not a list')
+  ;(doc.images ?? []).forEach((image, index) => {
+    const ok =
+      typeof image?.key === 'string' &&
+      IMAGE_KEY.test(image.key) &&
+      typeof image.originalName === 'string' &&
+      image.originalName.length <= 255 &&
+      typeof image.data === 'string' &&
+      typeof image.createdAt === 'string' &&
+      [image.width, image.height].every((size) => size === null || Number.isInteger(size))
+    if (!ok) throw new InvalidExportError(`Image #${index + 1} of the export is malformed`)
+  })
   doc.posts.forEach((post, index) => {
     const ok =
       Number.isInteger(post?.id) &&
@@ -222,7 +311,8 @@ function parseExport(document: unknown): TenantExport {
       typeof post.content === 'string' &&
       typeof post.author === 'string' &&
       typeof post.isPublished === 'boolean' &&
-      typeof post.createdAt === 'string'
+      typeof post.createdAt === 'string' &&
+      (post.coverImageKey == null || (typeof post.coverImageKey === 'string' && IMAGE_KEY.test(post.coverImageKey)))
     if (!ok) throw new InvalidExportError(`Post #${index + 1} of the export is malformed`)
   })
   return doc

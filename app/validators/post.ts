@@ -1,6 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { DateTime } from 'luxon'
 import { noNul } from '#validators/text'
+import { IMAGE_KEY } from '#tenancy/tenant_media'
 
 /*
  * The content limit depends on the blog's plan (#services/plans): pass it as metadata,
@@ -50,6 +51,8 @@ export const postValidator = vine.withMetaData<{ maxChars: number }>().compile(
       .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
       .use(whenPublished())
       .optional(),
+    // One of the blog's images (checked against its rows when saved), or none.
+    cover_image_key: vine.string().trim().regex(IMAGE_KEY).optional(),
   })
 )
 
@@ -59,4 +62,5 @@ postValidator.messagesProvider = new SimpleMessagesProvider({
   'slug.regex': 'Use letters, digits and dashes only',
   'slug.maxLength': 'Use at most {{ max }} characters',
   'publish_at.regex': 'Give a date and time such as 2027-01-31T09:00',
+  'cover_image_key.regex': 'Choose one of this blog\'s images',
 })

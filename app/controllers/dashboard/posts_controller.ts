@@ -7,6 +7,7 @@ import { assertRoomForPost, createPost, deletePost, postInput, publicationNotice
 import { readOnlyReason } from '#services/billing'
 import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
+import { coverChoices, imageExists } from '#services/images'
 
 /*
  * The route only lets digits through; ids past PostgreSQL's integer range would make the
@@ -46,7 +47,7 @@ export default class PostsController {
 
   async store(ctx: HttpContext) {
     const { response, session, auth, tenant } = ctx
-    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
+    const { fields, rendered } = await this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
     const post = await createPost(tenant!, auth.getUserOrFail(), postInput(fields, rendered))
     session.flash('notice', publicationNotice(post, true))
     return response.redirect().toRoute('blog.dashboard')
@@ -59,7 +60,7 @@ export default class PostsController {
   async update(ctx: HttpContext) {
     const { response, session, params, tenant } = ctx
     const post = await findPost(params.id)
-    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
+    const { fields, rendered } = await this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
     await updatePost(tenant!, post, postInput(fields, rendered))
     session.flash('notice', publicationNotice(post, false))
     return response.redirect().toRoute('blog.dashboard')
@@ -74,19 +75,29 @@ export default class PostsController {
 
   /*
    * The post as read and rendered before the scope opened (#services/post_submission); a
-   * refused one comes back as the form with everything the writer typed.
+   * refused one comes back as the form with everything the writer typed. A cover image
+   * must be one of the blog's (it may have been deleted since the form was shown).
    */
-  #submitted(ctx: HttpContext, page: (form: FormState) => Promise<string>) {
+  async #submitted(ctx: HttpContext, page: (form: FormState) => Promise<string>) {
     const submission = ctx.postSubmission!
     if (!submission.accepted) throw rejectForm(ctx, submission.errors, page)
+    const cover = submission.fields.cover_image_key
+    if (cover && !(await imageExists(cover))) {
+      throw rejectForm(ctx, { cover_image_key: ['This image is no longer on the blog: choose another one'] }, page)
+    }
     return submission
   }
 
-  #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {
+  async #editor({ view, tenant }: HttpContext, post: Post | null, form?: FormState) {
+    const covers = await coverChoices(post?.coverImageKey ?? null)
     return view.render('pages/dashboard/post_form', {
       blog: tenant,
       post,
       form,
+      coverOptions: [
+        { value: '', label: 'No cover image' },
+        ...covers.map((image) => ({ value: image.key, label: image.originalName })),
+      ],
       maxChars: limitOf(tenant!, 'postChars'),
       scheduledAt: post && publicationState(post) === 'scheduled' ? post.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import zlib from 'node:zlib'
@@ -8,6 +8,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { runAce } from '#tests/helpers/ace'
+import { rawRequest, statusOf } from '#tests/helpers/raw_http'
 import { Browser } from '#tests/helpers/browser'
 import { createBlog, createUser, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
@@ -105,6 +106,78 @@ async function filesOf(tenantId: number) {
   } catch (error) {
     if (error.code === 'ENOENT') return []
     throw error
+  }
+}
+
+async function bytesOnDisk(tenantId: number) {
+  let total = 0
+  for (const name of await filesOf(tenantId)) {
+    total += await stat(join(MEDIA_ROOT, 'blogs', String(tenantId), name)).then((file) => file.size, () => 0)
+  }
+  return total
+}
+
+/*
+ * Sends a multipart upload of `size` bytes (a PNG signature, then noise) over a plain
+ * socket as fast as the server takes it, and reports when the answer came, how much had
+ * been sent by then, the most the blog's directory held meanwhile, and what it holds at
+ * the end. (node:http's client loses an answer that arrives while it is still writing.)
+ */
+async function hugeUpload(owner: Browser, blog: Blog, size: number) {
+  const page = await owner.get(blog.domain, '/dashboard/images')
+  const action = page.body.match(/<form method="POST" action="([^"]+)" enctype="multipart\/form-data"/)![1].replaceAll('&amp;', '&')
+  const boundary = 'hugeboundary'
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="huge.png"\r\nContent-Type: image/png\r\n\r\n`
+  )
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+  const chunk = randomBytes(64 * 1024)
+  png(1, 1).copy(chunk)
+  const cookie = [...owner.jar(blog.domain)].map(([name, value]) => `${name}=${value}`).join('; ')
+  let peak = 0
+  let polling = true
+  const poll = (async () => {
+    while (polling) {
+      peak = Math.max(peak, await bytesOnDisk(blog.id))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  })()
+  let sent = 0
+  let sentWhenAnswered = 0
+  let answeredMs = 0
+  try {
+    const exchange = rawRequest(base(), [
+      `POST ${action} HTTP/1.1`,
+      `Host: ${blog.domain}`,
+      `Cookie: ${cookie}`,
+      `Content-Type: multipart/form-data; boundary=${boundary}`,
+      `Content-Length: ${head.length + size + tail.length}`,
+    ])
+    const started = performance.now()
+    exchange.socket.on('data', () => {
+      if (answeredMs) return
+      answeredMs = performance.now() - started
+      sentWhenAnswered = sent
+    })
+    exchange.socket.write(head)
+    while (sent < size && !exchange.socket.destroyed && !answeredMs) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, size - sent))
+      sent += piece.length
+      if (!exchange.socket.write(piece)) {
+        await Promise.race([new Promise((resolve) => exchange.socket.once('drain', resolve)), exchange.closed])
+      }
+    }
+    if (!answeredMs && !exchange.socket.destroyed) exchange.socket.write(tail)
+    const closedMs = await Promise.race([
+      exchange.closed,
+      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 10_000)),
+    ])
+    exchange.socket.destroy()
+    const raw = exchange.received()
+    return { status: statusOf(raw), body: raw, ms: answeredMs, closedMs, sentWhenAnswered, peak, left: await bytesOnDisk(blog.id) }
+  } finally {
+    polling = false
+    await poll
   }
 }
 
@@ -413,5 +486,52 @@ test.group('Images', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  }).timeout(60_000)
+
+  test('measured: a 1 MB image uploaded then served; a 100 MB upload refused at the plan and at the ceiling', async ({
+    assert,
+  }) => {
+    const blog = await createBlog(uniqueName('imgbench'))
+    const owner = await ownerOf(blog)
+    const image = png(590, 590, { noise: true })
+    assert.approximately(image.length, 1024 * 1024, 64 * 1024)
+    await owner.get(blog.domain, '/dashboard/images')
+    const { body, contentType } = multipart({ name: 'one-megabyte.png', bytes: image })
+    const action = (await owner.get(blog.domain, '/dashboard/images')).body
+      .match(/<form method="POST" action="([^"]+)" enctype/)![1]
+      .replaceAll('&amp;', '&')
+    const startUpload = performance.now()
+    const uploaded = await owner.send('POST', blog.domain, action, body, { 'content-type': contentType })
+    const uploadMs = performance.now() - startUpload
+    assert.equal(uploaded.status, 302)
+    const key = keyIn((await owner.get(blog.domain, '/dashboard/images')).body)
+    const startServe = performance.now()
+    const served = await fetchBytes(blog.domain, `/media/${key}`)
+    const serveMs = performance.now() - startServe
+    assert.isTrue(served.bytes.equals(image))
+
+    const before = await bytesOnDisk(blog.id)
+    const atPlan = await hugeUpload(owner, blog, 100 * 1024 * 1024)
+    assert.equal(atPlan.status, 413)
+    assert.include(text(atPlan.body), "is larger than 2 MB, this blog's limit per image")
+    assert.isAtMost(atPlan.peak - before, 2 * 1024 * 1024 + 64 * 1024, 'never more than the plan allows on disk')
+    assert.equal(atPlan.left, before, 'nothing of it is kept')
+
+    await setLimits(blog, '--limit', 'imageMb=1000', '--limit', 'storageMb=100000')
+    await eventually(async () => (await owner.get(blog.domain, '/dashboard/images')).body.includes('up to 1000 MB.'))
+    const atCeiling = await hugeUpload(owner, blog, 100 * 1024 * 1024)
+    assert.equal(atCeiling.status, 413)
+    assert.include(atCeiling.body, 'This upload is over 25 MB')
+    assert.isAtMost(atCeiling.peak - before, 25 * 1024 * 1024 + 64 * 1024, 'the ceiling holds whatever the plan')
+    assert.equal(atCeiling.left, before)
+
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+    console.log(
+      `IMAGES_BENCH upload 1 MB: ${uploadMs.toFixed(0)} ms, serve it: ${serveMs.toFixed(0)} ms; ` +
+        `100 MB at a 2 MB plan: refused in ${atPlan.ms.toFixed(0)} ms (connection closed at ${atPlan.closedMs.toFixed(0)} ms) after ${mb(atPlan.sentWhenAnswered)} MB sent, ` +
+        `peak ${mb(atPlan.peak - before)} MB on disk, ${mb(atPlan.left - before)} MB left; ` +
+        `100 MB at the 25 MB ceiling: refused in ${atCeiling.ms.toFixed(0)} ms (connection closed at ${atCeiling.closedMs.toFixed(0)} ms) after ${mb(atCeiling.sentWhenAnswered)} MB sent, ` +
+        `peak ${mb(atCeiling.peak - before)} MB on disk, ${mb(atCeiling.left - before)} MB left`
+    )
   }).timeout(60_000)
 })

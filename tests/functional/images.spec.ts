@@ -71,15 +71,22 @@ function multipart(file: Upload) {
  * action (which carries the CSRF token), as multipart/form-data.
  */
 async function upload(browser: Browser, host: string, file: Upload, { csrf = true } = {}) {
-  const page = await browser.get(host, '/dashboard/images')
-  const form = page.body.match(/<form method="POST" action="([^"]+)" enctype="multipart\/form-data"/)
-  // Someone who cannot see the page sends what a forged form would: the token of their session.
-  const action = form ? form[1].replaceAll('&amp;', '&') : `/dashboard/images?_csrf=${encodeURIComponent(browser.csrf.get(host) ?? '')}`
+  const action = await uploadAction(browser, host)
   const { body, contentType } = multipart(file)
   return browser.send('POST', host, csrf ? action : '/dashboard/images', body, {
     'content-type': contentType,
     'referer': `http://${host}/dashboard/images`,
   })
+}
+
+/*
+ * The action of the Images page's upload form. Someone who cannot see the page sends what
+ * a forged form would: the token of their own session.
+ */
+async function uploadAction(browser: Browser, host: string) {
+  const page = await browser.get(host, '/dashboard/images')
+  const form = page.body.match(/<form method="POST" action="([^"]+)" enctype="multipart\/form-data"/)
+  return form ? form[1].replaceAll('&amp;', '&') : `/dashboard/images?_csrf=${encodeURIComponent(browser.csrf.get(host) ?? '')}`
 }
 
 /* A GET whose body is kept as bytes. */
@@ -124,8 +131,7 @@ async function bytesOnDisk(tenantId: number) {
  * the end. (node:http's client loses an answer that arrives while it is still writing.)
  */
 async function hugeUpload(owner: Browser, blog: Blog, size: number) {
-  const page = await owner.get(blog.domain, '/dashboard/images')
-  const action = page.body.match(/<form method="POST" action="([^"]+)" enctype="multipart\/form-data"/)![1].replaceAll('&amp;', '&')
+  const action = await uploadAction(owner, blog.domain)
   const boundary = 'hugeboundary'
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="huge.png"\r\nContent-Type: image/png\r\n\r\n`
@@ -495,11 +501,8 @@ test.group('Images', () => {
     const owner = await ownerOf(blog)
     const image = png(590, 590, { noise: true })
     assert.approximately(image.length, 1024 * 1024, 64 * 1024)
-    await owner.get(blog.domain, '/dashboard/images')
     const { body, contentType } = multipart({ name: 'one-megabyte.png', bytes: image })
-    const action = (await owner.get(blog.domain, '/dashboard/images')).body
-      .match(/<form method="POST" action="([^"]+)" enctype/)![1]
-      .replaceAll('&amp;', '&')
+    const action = await uploadAction(owner, blog.domain)
     const startUpload = performance.now()
     const uploaded = await owner.send('POST', blog.domain, action, body, { 'content-type': contentType })
     const uploadMs = performance.now() - startUpload

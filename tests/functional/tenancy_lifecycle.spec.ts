@@ -39,7 +39,7 @@ test.group('Tenant creation', () => {
     )
     assert.deepEqual(
       rows.map((row: any) => row.table_name),
-      ['posts']
+      ['images', 'posts']
     )
   })
 

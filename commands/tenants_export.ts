@@ -24,7 +24,7 @@ export default class TenantsExport extends BaseCommand {
       const json = JSON.stringify(document, null, 2)
       if (this.out) {
         await writeFile(this.out, `${json}\n`)
-        this.logger.success(`Exported "${this.schema}" (${document.posts.length} posts, ${document.images?.length ?? 0} images) to ${this.out}`)
+        this.logger.success(`Exported "${this.schema}" (${document.posts.length} posts, ${document.images?.length ?? 0} ${document.images?.length === 1 ? 'image' : 'images'}) to ${this.out}`)
       } else {
         process.stdout.write(`${json}\n`)
       }

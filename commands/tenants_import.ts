@@ -35,7 +35,7 @@ export default class TenantsImport extends BaseCommand {
         as: this.as,
         domain: this.domain,
       })
-      this.logger.success(`Imported "${tenant.schemaName}" with ${posts} posts and ${images} images at ${domain}`)
+      this.logger.success(`Imported "${tenant.schemaName}" with ${posts} posts at ${domain} (${images} ${images === 1 ? 'image' : 'images'})`)
     } catch (error) {
       this.logger.error(error.message)
       this.exitCode = 1

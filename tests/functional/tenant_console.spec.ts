@@ -298,7 +298,7 @@ test.group('tenants:doctor', () => {
     await db.rawQuery(`create schema "${orphan}"`)
     await db.rawQuery(`create table "${orphan}".posts (id serial primary key, title text)`)
     await db.rawQuery(`delete from public.tenant_migrations where tenant_id = ?`, [behind.id])
-    await db.rawQuery(`drop table "${behind.schemaName}".posts`)
+    await db.rawQuery(`drop table "${behind.schemaName}".posts, "${behind.schemaName}".images`)
     await db.rawQuery(`alter table "${drifted.schemaName}".posts add column rogue integer`)
     await Domain.query().where('tenant_id', drifted.id).update({ isPrimary: false })
 

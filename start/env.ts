@@ -109,7 +109,13 @@ const env = await Env.create(new URL('../', import.meta.url), {
 const S3_REQUIRED = ['S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const
 if (env.get('DRIVE_DISK') === 's3') {
   const missing = S3_REQUIRED.filter((name) => !env.get(name))
-  if (missing.length) throw new Error(`DRIVE_DISK=s3 needs ${missing.join(', ')} in the environment`)
+  if (missing.length) {
+    // Reported like the schema's own failures (#start/startup_error): one line per problem.
+    throw Object.assign(new Error('Invalid environment variables'), {
+      code: 'E_INVALID_ENV_VARIABLES',
+      help: missing.map((name) => `- Missing environment variable "${name}" (DRIVE_DISK=s3)`).join('\n'),
+    })
+  }
 }
 
 export default env

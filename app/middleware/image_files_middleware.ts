@@ -19,7 +19,8 @@ declare module '@adonisjs/core/http' {
  *   and deletes the stored file unless the request succeeded (the row was committed);
  * - deletes the files of rows the route deleted, only once that deletion has committed.
  * A file that cannot be deleted is logged and left under its blog's prefix, which goes
- * with the blog; no reader can reach it without its row's key.
+ * with the blog; no reader can reach it without its row's key. Nothing of a refused
+ * upload is written past the refusal; the rest of its body is read and dropped.
  */
 export default class ImageFilesMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { receive?: boolean } = {}) {
@@ -38,7 +39,27 @@ export default class ImageFilesMiddleware {
           .delete(mediaPath(blog.id, key))
           .catch((error) => ctx.logger.error({ err: error, key }, 'could not delete an image file'))
       }
-      if (upload && !upload.accepted) ctx.response.header('Connection', 'close')
+      if (upload && !upload.accepted) lingerThenClose(ctx)
     }
   }
+}
+
+/* How long a refused upload's client may go on sending (read and dropped) once answered. */
+const LINGER_MS = 2000
+
+/*
+ * A refused upload is answered before its body has all arrived; Node then reads the rest
+ * and drops it. Closing the connection at once (Connection: close) makes the kernel reset
+ * it while the client is still sending, and the client may lose the answer with it: so
+ * the client gets LINGER_MS to read the page and stop, and the connection is cut after
+ * that if the body has still not ended.
+ */
+function lingerThenClose({ request, response }: HttpContext) {
+  const incoming = request.request
+  response.response.once('finish', () => {
+    if (incoming.complete) return
+    const timer = setTimeout(() => incoming.socket.destroy(), LINGER_MS)
+    incoming.once('end', () => clearTimeout(timer))
+    incoming.socket.once('close', () => clearTimeout(timer))
+  })
 }

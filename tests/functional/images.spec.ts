@@ -13,6 +13,7 @@ import { Browser } from '#tests/helpers/browser'
 import { createBlog, createUser, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 import tenancy from '#tenancy/service'
+import { mediaDisk } from '#tenancy/tenant_media'
 
 type Blog = Awaited<ReturnType<typeof createBlog>>
 
@@ -127,10 +128,12 @@ async function bytesOnDisk(tenantId: number) {
 /*
  * Sends a multipart upload of `size` bytes (a PNG signature, then noise) over a plain
  * socket as fast as the server takes it, and reports when the answer came, how much had
- * been sent by then, the most the blog's directory held meanwhile, and what it holds at
- * the end. (node:http's client loses an answer that arrives while it is still writing.)
+ * been sent by then (and in all: `keepSending` goes on after the answer, as a browser
+ * may), when the server closed the connection (-1: it kept it), the most the blog's
+ * directory held meanwhile, and what it holds at the end. (node:http's client loses an
+ * answer that arrives while it is still writing.)
  */
-async function hugeUpload(owner: Browser, blog: Blog, size: number) {
+async function hugeUpload(owner: Browser, blog: Blog, size: number, { keepSending = false } = {}) {
   const action = await uploadAction(owner, blog.domain)
   const boundary = 'hugeboundary'
   const head = Buffer.from(
@@ -166,21 +169,21 @@ async function hugeUpload(owner: Browser, blog: Blog, size: number) {
       sentWhenAnswered = sent
     })
     exchange.socket.write(head)
-    while (sent < size && !exchange.socket.destroyed && !answeredMs) {
+    while (sent < size && !exchange.socket.destroyed && (keepSending || !answeredMs)) {
       const piece = chunk.subarray(0, Math.min(chunk.length, size - sent))
       sent += piece.length
       if (!exchange.socket.write(piece)) {
         await Promise.race([new Promise((resolve) => exchange.socket.once('drain', resolve)), exchange.closed])
       }
     }
-    if (!answeredMs && !exchange.socket.destroyed) exchange.socket.write(tail)
+    if ((keepSending || !answeredMs) && !exchange.socket.destroyed) exchange.socket.write(tail)
     const closedMs = await Promise.race([
       exchange.closed,
-      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 10_000)),
+      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 3_000)),
     ])
     exchange.socket.destroy()
     const raw = exchange.received()
-    return { status: statusOf(raw), body: raw, ms: answeredMs, closedMs, sentWhenAnswered, peak, left: await bytesOnDisk(blog.id) }
+    return { status: statusOf(raw), body: raw, ms: answeredMs, closedMs, sentWhenAnswered, sent, peak, left: await bytesOnDisk(blog.id) }
   } finally {
     polling = false
     await poll
@@ -495,6 +498,26 @@ test.group('Images', () => {
     }
   }).timeout(60_000)
 
+  test('a blog whose files the disk refuses to delete is still deleted, and the files left are named', async ({ assert }) => {
+    const blog = await createBlog(uniqueName('imgleft'))
+    const owner = await ownerOf(blog)
+    assert.equal((await upload(owner, blog.domain, { name: 'stuck.png', bytes: png(1, 1) })).status, 302)
+    const disk = mediaDisk()
+    const deleteAll = disk.deleteAll
+    disk.deleteAll = async () => {
+      throw new Error('disk refused')
+    }
+    try {
+      const result = await tenancy.lifecycle.delete(blog.schemaName)
+      assert.deepEqual(result.mediaLeft, { prefix: `blogs/${blog.id}`, error: 'disk refused' })
+    } finally {
+      disk.deleteAll = deleteAll
+    }
+    assert.isNull(await db.from('public.tenants').where('id', blog.id).first(), 'the blog itself is gone')
+    assert.lengthOf(await filesOf(blog.id), 1)
+    await disk.deleteAll(`blogs/${blog.id}`)
+  })
+
   test('measured: a 1 MB image uploaded then served; a 100 MB upload refused at the plan and at the ceiling', async ({
     assert,
   }) => {
@@ -521,6 +544,12 @@ test.group('Images', () => {
     assert.isAtMost(atPlan.peak - before, 2 * 1024 * 1024 + 64 * 1024, 'never more than the plan allows on disk')
     assert.equal(atPlan.left, before, 'nothing of it is kept')
 
+    // A client that sends its whole body whatever the answer: read and dropped, never written.
+    const stubborn = await hugeUpload(owner, blog, 100 * 1024 * 1024, { keepSending: true })
+    assert.equal(stubborn.status, 413)
+    assert.isAtMost(stubborn.peak - before, 2 * 1024 * 1024 + 64 * 1024)
+    assert.equal(stubborn.left, before)
+
     await setLimits(blog, '--limit', 'imageMb=1000', '--limit', 'storageMb=100000')
     await eventually(async () => (await owner.get(blog.domain, '/dashboard/images')).body.includes('up to 1000 MB.'))
     const atCeiling = await hugeUpload(owner, blog, 100 * 1024 * 1024)
@@ -534,6 +563,8 @@ test.group('Images', () => {
       `IMAGES_BENCH upload 1 MB: ${uploadMs.toFixed(0)} ms, serve it: ${serveMs.toFixed(0)} ms; ` +
         `100 MB at a 2 MB plan: refused in ${atPlan.ms.toFixed(0)} ms (connection closed at ${atPlan.closedMs.toFixed(0)} ms) after ${mb(atPlan.sentWhenAnswered)} MB sent, ` +
         `peak ${mb(atPlan.peak - before)} MB on disk, ${mb(atPlan.left - before)} MB left; ` +
+        `a client sending all 100 MB regardless: answered in ${stubborn.ms.toFixed(0)} ms, sent ${mb(stubborn.sent)} MB, ` +
+        `connection ${stubborn.closedMs < 0 ? 'kept (body drained)' : `closed at ${stubborn.closedMs.toFixed(0)} ms`}, peak ${mb(stubborn.peak - before)} MB on disk; ` +
         `100 MB at the 25 MB ceiling: refused in ${atCeiling.ms.toFixed(0)} ms (connection closed at ${atCeiling.closedMs.toFixed(0)} ms) after ${mb(atCeiling.sentWhenAnswered)} MB sent, ` +
         `peak ${mb(atCeiling.peak - before)} MB on disk, ${mb(atCeiling.left - before)} MB left`
     )

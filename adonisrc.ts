@@ -20,6 +20,7 @@ export default defineConfig({
     { file: () => import('@adonisjs/core/providers/edge_provider'), environment: SERVING },
     { file: () => import('@adonisjs/session/session_provider'), environment: SERVING },
     () => import('@adonisjs/lucid/database_provider'),
+    () => import('@adonisjs/drive/drive_provider'),
     { file: () => import('@adonisjs/auth/auth_provider'), environment: SERVING },
     { file: () => import('@adonisjs/bouncer/bouncer_provider'), environment: SERVING },
     { file: () => import('@adonisjs/redis/redis_provider'), environment: SERVING },

@@ -39,12 +39,16 @@ export default class TenantsDelete extends BaseCommand {
       }
     }
     try {
-      await tenancy.lifecycle.delete(this.schema, { keepSchema: this.keepSchema })
+      const { mediaLeft } = await tenancy.lifecycle.delete(this.schema, { keepSchema: this.keepSchema })
       this.logger.success(
         this.keepSchema
-          ? `Detached tenant "${this.schema}"; its schema is kept`
+          ? `Detached tenant "${this.schema}"; its schema and images are kept`
           : `Deleted tenant "${this.schema}"`
       )
+      if (mediaLeft) {
+        this.logger.error(`Its image files under "${mediaLeft.prefix}" could not be removed (${mediaLeft.error}); delete them from the disk`)
+        this.exitCode = 1
+      }
     } catch (error) {
       this.logger.error(error.message)
       this.exitCode = 1

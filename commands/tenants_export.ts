@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises'
 
 export default class TenantsExport extends BaseCommand {
   static commandName = 'tenants:export'
-  static description = 'Export a blog (settings, domains, posts with authors by username) as versioned JSON'
+  static description = 'Export a blog (settings, domains, posts with authors by username, images with their bytes) as versioned JSON'
   static help = [
     '  {{ binaryName }} tenants:export alice --out alice.json',
     '  {{ binaryName }} tenants:export alice > alice.json',
@@ -24,7 +24,7 @@ export default class TenantsExport extends BaseCommand {
       const json = JSON.stringify(document, null, 2)
       if (this.out) {
         await writeFile(this.out, `${json}\n`)
-        this.logger.success(`Exported "${this.schema}" (${document.posts.length} posts) to ${this.out}`)
+        this.logger.success(`Exported "${this.schema}" (${document.posts.length} posts, ${document.images?.length ?? 0} ${document.images?.length === 1 ? 'image' : 'images'}) to ${this.out}`)
       } else {
         process.stdout.write(`${json}\n`)
       }

@@ -31,11 +31,11 @@ export default class TenantsImport extends BaseCommand {
       } catch (error) {
         throw new Error(`Cannot read ${this.file} as JSON: ${error.message}`)
       }
-      const { tenant, posts, domain } = await tenancy.transfer.import(document, {
+      const { tenant, posts, images, domain } = await tenancy.transfer.import(document, {
         as: this.as,
         domain: this.domain,
       })
-      this.logger.success(`Imported "${tenant.schemaName}" with ${posts} posts at ${domain}`)
+      this.logger.success(`Imported "${tenant.schemaName}" with ${posts} posts at ${domain} (${images} ${images === 1 ? 'image' : 'images'})`)
     } catch (error) {
       this.logger.error(error.message)
       this.exitCode = 1

@@ -17,11 +17,17 @@ export default defineConfig({
     ],
     limit: '1mb',
   },
+  /*
+   * Multipart bodies are read only by the routes that expect one (image uploads,
+   * #services/image_upload), after the visitor is known to own the blog. `limit` is the
+   * hard ceiling of the file bytes one request may send, whatever a plan allows
+   * (PLAN_<PLAN>_IMAGE_MB above it changes nothing).
+   */
   multipart: {
     autoProcess: false,
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '2mb',
+    limit: '25mb',
     types: ['multipart/form-data'],
   },
 })

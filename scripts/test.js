@@ -5,6 +5,8 @@
  * Arguments are passed on to Japa (`npm test -- --files tests/functional/...`).
  */
 import { spawn } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configuredDatabase, ensureDatabase, startEmbeddedPostgres, toEnv } from './embedded_database.js'
 import { newAppKey, readEnvFile } from './env_file.js'
@@ -29,6 +31,9 @@ if (settings) {
 let exitCode = 1
 try {
   await ensureDatabase(settings, database, { fresh: true })
+  // Images live under their blog's id, and a fresh database counts ids from 1 again.
+  const mediaRoot = process.env.DRIVE_FS_ROOT ?? 'tmp/test/media'
+  await rm(resolve(root, mediaRoot), { recursive: true, force: true })
   const env = {
     ...process.env,
     NODE_ENV: 'test',
@@ -37,6 +42,7 @@ try {
     PORT: process.env.TEST_PORT ?? '3334',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SESSION_DRIVER: 'cookie',
+    DRIVE_FS_ROOT: mediaRoot,
     APP_DOMAIN: 'localhost',
     // Thousands of requests come from 127.0.0.1 in seconds: the suites that test the rate
     // limits start servers of their own with the limits they test.

@@ -6,7 +6,7 @@
 import { Env } from '@adonisjs/core/env'
 import { LIMITS, PLAN_NAMES, planEnvKey } from '#services/plan_catalog'
 
-export default await Env.create(new URL('../', import.meta.url), {
+const env = await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
   METRICS_TOKEN: Env.schema.string.optional(),
@@ -107,4 +107,32 @@ export default await Env.create(new URL('../', import.meta.url), {
   MAIL_IP_WINDOW: Env.schema.string.optional(),
   MAIL_PER_ADDRESS: Env.schema.number.optional(),
   MAIL_ADDRESS_WINDOW: Env.schema.string.optional(),
+
+  /*
+   * Where uploaded images are kept (config/drive.ts): a directory on this machine (fs,
+   * DRIVE_FS_ROOT, relative to the project) or an S3-compatible bucket (s3, the S3_*
+   * settings, required together when DRIVE_DISK=s3).
+   */
+  DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
+  DRIVE_FS_ROOT: Env.schema.string.optional(),
+  S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
+  S3_REGION: Env.schema.string.optional(),
+  S3_BUCKET: Env.schema.string.optional(),
+  S3_ACCESS_KEY_ID: Env.schema.string.optional(),
+  S3_SECRET_ACCESS_KEY: Env.schema.string.optional(),
+  S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
 })
+
+const S3_REQUIRED = ['S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const
+if (env.get('DRIVE_DISK') === 's3') {
+  const missing = S3_REQUIRED.filter((name) => !env.get(name))
+  if (missing.length) {
+    // Reported like the schema's own failures (#start/startup_error): one line per problem.
+    throw Object.assign(new Error('Invalid environment variables'), {
+      code: 'E_INVALID_ENV_VARIABLES',
+      help: missing.map((name) => `- Missing environment variable "${name}" (DRIVE_DISK=s3)`).join('\n'),
+    })
+  }
+}
+
+export default env

@@ -46,4 +46,5 @@ export const middleware = router.named({
   postSubmission: () => import('#middleware/post_submission_middleware'),
   tenantScope: () => import('#tenancy/tenant_scope_middleware'),
   feature: () => import('#middleware/feature_middleware'),
+  imageFiles: () => import('#middleware/image_files_middleware'),
 })

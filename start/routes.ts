@@ -7,6 +7,7 @@ import router from '@adonisjs/core/services/router'
 import tenancyConfig from '#config/tenancy'
 import { middleware } from '#start/kernel'
 import { DRAFT_LINK_TOKEN } from '#services/draft_links'
+import { IMAGE_KEY } from '#tenancy/tenant_media'
 
 const SiteController = () => import('#controllers/site_controller')
 const SignupController = () => import('#controllers/signup_controller')
@@ -24,6 +25,8 @@ const AccountController = () => import('#controllers/account_controller')
 const AccountLinksController = () => import('#controllers/account_links_controller')
 const PasswordResetController = () => import('#controllers/password_reset_controller')
 const DomainsController = () => import('#controllers/dashboard/domains_controller')
+const ImagesController = () => import('#controllers/dashboard/images_controller')
+const MediaController = () => import('#controllers/media_controller')
 
 router
   .group(() => {
@@ -92,6 +95,7 @@ router
   .get('/preview/:token', [DraftPreviewsController, 'show'])
   .where('token', DRAFT_LINK_TOKEN)
   .as('blog.drafts.preview')
+router.get('/media/:key', [MediaController, 'show']).where('key', IMAGE_KEY).as('blog.media')
 router.get('/login', [BlogSessionController, 'create']).as('blog.login.create')
 router.post('/login', [BlogSessionController, 'store']).as('blog.login.store')
 router.post('/logout', [BlogSessionController, 'destroy']).as('blog.logout')
@@ -115,6 +119,9 @@ const save = [middleware.blogAccess({ ability: 'write' }), middleware.postSubmis
 const manageDomains = [middleware.blogAccess({ ability: 'manage' })]
 const changeDomains = [middleware.blogAccess({ ability: 'customDomains' })]
 const removeDomains = [middleware.blogAccess({ ability: 'write' })]
+// An upload is read before its scope opens; files go only once their rows' fate is committed.
+const upload = [middleware.blogAccess({ ability: 'write' }), middleware.imageFiles({ receive: true }), middleware.tenantScope()]
+const removeFiles = [middleware.blogAccess({ ability: 'write' }), middleware.imageFiles(), middleware.tenantScope()]
 router
   .group(() => {
     router.get('/', [PostsController, 'index']).as('blog.dashboard').use(manage)
@@ -166,6 +173,13 @@ router
       .delete('/domains/:id', [DomainsController, 'destroy'])
       .as('blog.dashboard.domains.destroy')
       .use(removeDomains)
+    router.get('/images', [ImagesController, 'index']).as('blog.dashboard.images.index').use(manage)
+    router.post('/images', [ImagesController, 'store']).as('blog.dashboard.images.store').use(upload)
+    router
+      .delete('/images/:key', [ImagesController, 'destroy'])
+      .where('key', IMAGE_KEY)
+      .as('blog.dashboard.images.destroy')
+      .use(removeFiles)
   })
   .prefix('/dashboard')
   .where('id', router.matchers.number())

@@ -37,6 +37,7 @@ export default class CsrfMiddleware {
     }
     ctx.view.share({
       csrfField: () => edge.globals.html.safe(`<input type="hidden" name="_csrf" value="${csrfToken()}">`),
+      csrfToken,
     })
     return next()
   }

@@ -36,7 +36,7 @@ function sessionConfig() {
  */
 export default class SessionMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    if (isAnonymousRead(ctx)) return next()
+    if (isAnonymousRead(ctx) || SESSIONLESS_ROUTES.has(ctx.route?.name ?? '')) return next()
     const config = await sessionConfig()
     const secure = secureCookies(ctx)
     const effective = secure === config.cookie.secure ? config : { ...config, cookie: { ...config.cookie, secure } }
@@ -71,6 +71,12 @@ declare module '@adonisjs/core/http' {
 }
 
 const READS = new Set(['GET', 'HEAD'])
+
+/*
+ * Files served the same to everyone and kept by shared caches for a year (uploaded
+ * images): no session, so never a cookie in a response a cache may store.
+ */
+const SESSIONLESS_ROUTES = new Set(['blog.media'])
 
 export function isAnonymousRead({ request, route }: HttpContext) {
   return (

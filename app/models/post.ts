@@ -31,6 +31,10 @@ export default class Post extends TenantBaseModel {
   @column()
   declare authorId: number
 
+  /* One of the blog's images (#models/image), shown above the post. */
+  @column()
+  declare coverImageKey: string | null
+
   @column()
   declare isPublished: boolean
 

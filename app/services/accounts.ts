@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
 import User from '#models/user'
 import Tenant from '#models/tenant'
 import tenancy from '#tenancy/service'
+import type { TenantRemoval } from '#tenancy/tenant_lifecycle'
 import { consumeToken, issueToken, type TokenProblem } from '#services/account_tokens'
 import { sendLater } from '#services/mail_outbox'
 import {
@@ -168,12 +170,13 @@ export function exportBlog(blog: AccountBlog) {
 export async function deleteAccount(user: User) {
   const changes = await db.transaction(async (trx) => {
     const tenants = await Tenant.query({ client: trx }).where('owner_id', user.id).orderBy('id')
-    const removed: { tenantIds: number[]; hosts: string[] }[] = []
+    const removed: TenantRemoval[] = []
     for (const tenant of tenants) removed.push(await tenancy.lifecycle.delete(tenant.schemaName, {}, trx))
     await trx.from('public.users').where('id', user.id).delete()
     return removed
   })
   for (const change of changes) {
-    for (const tenantId of change.tenantIds) tenancy.lifecycle.changed(tenantId, change.hosts)
+    const { mediaLeft } = await tenancy.lifecycle.deleted(change)
+    if (mediaLeft) logger.error({ mediaLeft }, 'a deleted account left image files behind')
   }
 }

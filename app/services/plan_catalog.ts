@@ -6,7 +6,7 @@
 export const PLAN_NAMES = ['trial', 'basic', 'pro'] as const
 export type PlanName = (typeof PLAN_NAMES)[number]
 
-export const LIMITS = ['posts', 'postChars', 'storageMb', 'customDomains', 'requestsPerMinute'] as const
+export const LIMITS = ['posts', 'postChars', 'storageMb', 'imageMb', 'customDomains', 'requestsPerMinute'] as const
 export type Limit = (typeof LIMITS)[number]
 
 /*
@@ -20,6 +20,7 @@ export const LIMIT_LABELS: Record<Limit, string> = {
   posts: 'posts',
   postChars: 'characters per post',
   storageMb: 'MB of storage',
+  imageMb: 'MB per image',
   customDomains: 'custom domains',
   requestsPerMinute: 'uncached page views a minute',
 }

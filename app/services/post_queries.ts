@@ -89,10 +89,12 @@ export interface PostPage {
   scheduled: boolean
   publishedAt: string | null
   publishedOn: string | null
+  /* The cover image's key (#services/images) and, when its header gave them, its size. */
+  cover: { key: string; width: number | null; height: number | null } | null
 }
 
 /*
- * One post with its author and stored HTML; drafts only for readers allowed to see them
+ * One post with its author, stored HTML and cover image; drafts only for readers allowed to see them
  * (the blog's owner). Null when there is none.
  */
 export function postBySlug(blog: TenantRef, slug: string, includeDrafts: boolean): Promise<PostPage | null> {
@@ -115,11 +117,12 @@ async function postWhere(blog: TenantRef, condition: string, values: unknown[]):
              case when p.html is null or p.excerpt is null then p.content end as content,
              p.is_published, coalesce(p.published_at > now(), false) as scheduled,
              ${iso('p.published_at')} as published_at, ${day('p.published_at')} as published_on,
-             u.username as author,
+             u.username as author, i.key as cover_key, i.width as cover_width, i.height as cover_height,
              (select coalesce(json_agg(json_build_object('name', tg.name, 'slug', tg.slug) order by tg.slug), '[]')
                 from ${t('post_tags')} pt join ${t('tags')} tg on tg.id = pt.tag_id where pt.post_id = p.id) as tags
         from ${t('posts')} p
         join public.users u on u.id = p.author_id
+        left join ${t('images')} i on i.key = p.cover_image_key
        where ${condition}`,
     values
   )
@@ -135,6 +138,7 @@ async function postWhere(blog: TenantRef, condition: string, values: unknown[]):
     scheduled: row.scheduled,
     publishedAt: row.published_at,
     publishedOn: row.published_on,
+    cover: row.cover_key ? { key: row.cover_key, width: row.cover_width, height: row.cover_height } : null,
   }
 }
 

@@ -7,7 +7,7 @@ import type { PostFields } from '#services/post_submission'
 import { LimitReached, limitOf } from '#services/plans'
 import { postCounts } from '#services/post_stats'
 import { inSavepoint, scopedClient } from '#tenancy/tenant_scope'
-import { schemaBytes } from '#tenancy/tenant_storage'
+import { storageBytes } from '#tenancy/tenant_storage'
 import type { TenantRef } from '#tenancy/types'
 import { slugify, uniqueSlug } from '#services/slugs'
 import { splitTags, type TagName } from '#services/tag_names'
@@ -22,6 +22,8 @@ export interface PostInput {
   /* When to publish (ISO date and time, UTC); none publishes now. */
   publishAt?: string | null
   tags: TagName[]
+  /* One of the blog's images (#models/image), or none. */
+  coverImageKey?: string | null
 }
 
 /*
@@ -36,6 +38,7 @@ export function postInput(fields: PostFields, rendered: RenderedPost): PostInput
     publish: fields.publish ?? false,
     publishAt: fields.publish_at ?? null,
     tags: splitTags(fields.tags ?? ''),
+    coverImageKey: fields.cover_image_key ?? null,
   }
 }
 
@@ -73,7 +76,7 @@ export async function assertRoomForPost(blog: TenantRef) {
  * grow. Measured from the catalog on each save (saves are rare next to reads).
  */
 async function assertStorageRoom(blog: TenantRef) {
-  const bytes = (await schemaBytes(scopedClient(), [blog.schemaName])).get(blog.schemaName) ?? 0
+  const bytes = (await storageBytes(scopedClient(), [blog.schemaName])).get(blog.schemaName) ?? 0
   if (bytes >= limitOf(blog, 'storageMb') * 1024 * 1024) throw new LimitReached(blog, 'storageMb')
 }
 
@@ -121,6 +124,7 @@ function applyContent(post: Post, input: PostInput) {
   post.content = input.content
   post.html = input.rendered.html
   post.excerpt = input.rendered.excerpt
+  post.coverImageKey = input.coverImageKey ?? null
 }
 
 /*

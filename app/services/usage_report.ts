@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { DateTime } from 'luxon'
-import { postCountsBySchema, schemaBytes } from '#tenancy/tenant_storage'
+import { postCountsBySchema, storageBytes } from '#tenancy/tenant_storage'
 
 export interface UsageRow {
   schema: string
@@ -20,7 +20,7 @@ export type UsageSort = 'requests' | 'storage'
 
 /*
  * Each blog's requests and bytes since a day (from public.tenant_usage, as the servers
- * last flushed it), with its storage (the catalog) and its posts (counted for the rows
+ * last flushed it), with its storage (the catalog, and the images by their rows) and its posts (counted for the rows
  * shown only, so `--top 10` over 10,000 blogs counts ten schemas).
  */
 export async function usageReport(options: {
@@ -41,7 +41,7 @@ export async function usageReport(options: {
       order by t.schema_name`,
     [options.since.toISODate()]
   )
-  const storage = await schemaBytes(db.connection(), rows.map((row: { schema_name: string }) => row.schema_name))
+  const storage = await storageBytes(db.connection(), rows.map((row: { schema_name: string }) => row.schema_name))
   const usage = rows.map((row: Record<string, any>) => ({
     schema: row.schema_name as string,
     name: row.name as string,

@@ -12,6 +12,7 @@ import {
 import { assertValidDomain } from '#tenancy/host'
 import { copySchema } from '#tenancy/schema_copier'
 import { recordLastPost } from '#tenancy/tenant_activity'
+import { copyMedia, mediaPrefix, removeMedia } from '#tenancy/tenant_media'
 import { assertValidSchemaName, quoteSchema } from '#tenancy/schema_name'
 import { MIGRATIONS_TABLE, type TenantMigrator } from '#tenancy/tenant_migrator'
 import type { TenancyChange } from '#tenancy/tenant_resolver'
@@ -34,6 +35,18 @@ export interface CloneTenantInput {
 
 export interface DeleteTenantOptions {
   keepSchema?: boolean
+}
+
+/*
+ * The blog's rows are gone once `delete` returns; its image files are removed after that
+ * commit. When that fails, `mediaLeft` names the prefix left on the Drive disk (no
+ * address reaches it: tenant ids are never reused) and why.
+ */
+/* The blogs a deletion removed and the hosts they answered to. */
+export type TenantRemoval = Exclude<TenancyChange, 'all'>
+
+export interface DeleteTenantResult {
+  mediaLeft: { prefix: string; error: string } | null
 }
 
 /*
@@ -90,7 +103,9 @@ export class TenantLifecycle {
 
   /*
    * A new tenant whose schema is a copy of `sourceSchema` (structure and migration state,
-   * and the rows with `withData`), with the source's owner, billing state and settings.
+   * and the rows with `withData`, image files included), with the source's owner, billing
+   * state and settings. Files are copied inside the transaction, so a failed copy rolls the
+   * clone back; the files already copied are removed.
    */
   async clone(sourceSchema: string, input: CloneTenantInput): Promise<Tenant> {
     assertValidSchemaName(sourceSchema)
@@ -120,7 +135,10 @@ export class TenantLifecycle {
          select ?, name, batch, migrated_at from ${MIGRATIONS_TABLE} where tenant_id = ? order by id`,
         [clone.id, source.id]
       )
-      if (input.withData) await recordLastPost(trx, clone.id, input.schemaName)
+      if (input.withData) {
+        await recordLastPost(trx, clone.id, input.schemaName)
+        await this.#copyImages(trx, source.id, clone.id, input.schemaName)
+      }
       return clone
     })
   }
@@ -177,6 +195,16 @@ export class TenantLifecycle {
     return tenant
   }
 
+  async #copyImages(trx: TransactionClientContract, fromId: number, toId: number, schemaName: string) {
+    const { rows } = await trx.rawQuery(`select key from ${quoteSchema(schemaName)}.images order by key`)
+    try {
+      await copyMedia(fromId, toId, rows.map((row: { key: string }) => row.key))
+    } catch (error) {
+      await removeMedia(toId).catch(() => {})
+      throw error
+    }
+  }
+
   async #lockTenant(trx: TransactionClientContract, schemaName: string) {
     const tenant = await Tenant.query({ client: trx })
       .where('schema_name', schemaName)
@@ -196,9 +224,12 @@ export class TenantLifecycle {
   }
 
   /*
-   * Runs in `outer` when given (account deletion removes the owner in the same step); the
-   * caller then reports the returned change with changed() once it has committed.
+   * Standalone, one transaction then the files. With `outer` (account deletion removes
+   * the owner in the same step) only the rows go; the caller passes the returned change to
+   * deleted() once it has committed.
    */
+  async delete(schemaName: string, options?: DeleteTenantOptions): Promise<DeleteTenantResult>
+  async delete(schemaName: string, options: DeleteTenantOptions, outer: TransactionClientContract): Promise<TenantRemoval>
   async delete(schemaName: string, options: DeleteTenantOptions = {}, outer?: TransactionClientContract) {
     assertValidSchemaName(schemaName)
     const remove = async (trx: TransactionClientContract) => {
@@ -212,9 +243,22 @@ export class TenantLifecycle {
       return { tenantIds: [tenant.id], hosts: domains.map((entry) => entry.domain) }
     }
     if (outer) return remove(outer)
-    const change = await db.transaction(remove)
+    return this.deleted(await db.transaction(remove), options)
+  }
+
+  /*
+   * After a deletion has committed: every process forgets the blog, and its files go.
+   */
+  async deleted(change: TenantRemoval, options: DeleteTenantOptions = {}): Promise<DeleteTenantResult> {
     this.onChange(change)
-    return change
+    if (options.keepSchema) return { mediaLeft: null }
+    const [tenantId] = change.tenantIds
+    try {
+      await removeMedia(tenantId)
+      return { mediaLeft: null }
+    } catch (error) {
+      return { mediaLeft: { prefix: mediaPrefix(tenantId), error: error.message } }
+    }
   }
 
   async find(schemaName: string): Promise<Tenant> {

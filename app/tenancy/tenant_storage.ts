@@ -38,3 +38,37 @@ export async function postCountsBySchema(client: QueryClientContract, schemaName
   }
   return counts
 }
+
+/*
+ * What a blog takes in all: its tables and the images on the Drive disk (counted from
+ * their rows). Schemas still without an images table (behind on tenant migrations) count
+ * their tables only.
+ */
+export async function storageBytes(client: QueryClientContract, schemaNames: string[]): Promise<Map<string, number>> {
+  const total = await schemaBytes(client, schemaNames)
+  for (const [schema, bytes] of await imageBytes(client, schemaNames)) total.set(schema, (total.get(schema) ?? 0) + bytes)
+  return total
+}
+
+async function imageBytes(client: QueryClientContract, schemaNames: string[]): Promise<Map<string, number>> {
+  const sums = new Map<string, number>()
+  if (schemaNames.length === 0) return sums
+  const { rows } = await client.rawQuery(
+    `select n.nspname as schema from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relname = 'images' and c.relkind = 'r' and n.nspname = any(?)`,
+    [schemaNames]
+  )
+  const withImages = rows.map((row: { schema: string }) => row.schema)
+  for (let start = 0; start < withImages.length; start += 500) {
+    const batch = withImages.slice(start, start + 500)
+    const sql = batch
+      .map((name: string) => {
+        assertValidSchemaName(name)
+        return `select ?::text as schema, coalesce(sum(bytes), 0)::bigint as bytes from ${quoteSchema(name)}.images`
+      })
+      .join(' union all ')
+    const { rows: found } = await client.rawQuery(sql, batch)
+    for (const row of found as { schema: string; bytes: string }[]) sums.set(row.schema, Number(row.bytes))
+  }
+  return sums
+}

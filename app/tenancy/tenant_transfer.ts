@@ -10,6 +10,8 @@ import { TenantNotFoundError } from '#tenancy/errors'
 import { applySchema } from '#tenancy/tenant_scope'
 import { recordLastPost } from '#tenancy/tenant_activity'
 import { assertValidSchemaName } from '#tenancy/schema_name'
+import { IMAGE_KEY, mediaDisk, mediaPath, removeMedia } from '#tenancy/tenant_media'
+import { MIME_BY_EXTENSION, detectFormat } from '#services/image_formats'
 import type { TenantLifecycle } from '#tenancy/tenant_lifecycle'
 import { DateTime } from 'luxon'
 import { storedSettingsProblem, type StoredBlogSettings } from '#validators/blog_settings'
@@ -29,6 +31,22 @@ export interface ExportedPost {
   updatedAt: string | null
   /* Tag names; absent from exports made before tags existed. */
   tags?: string[]
+  /* Absent from exports made before images existed. */
+  coverImageKey?: string | null
+}
+
+/*
+ * An image with its bytes (base64). The type is detected again from the bytes on import,
+ * whatever the document says.
+ */
+export interface ExportedImage {
+  key: string
+  originalName: string
+  mimeType: string
+  width: number | null
+  height: number | null
+  createdAt: string
+  data: string
 }
 
 export interface TenantExport {
@@ -51,6 +69,8 @@ export interface TenantExport {
     domains: { domain: string; isPrimary: boolean }[]
   }
   posts: ExportedPost[]
+  /* Absent from exports made before images existed. */
+  images?: ExportedImage[]
 }
 
 export class InvalidExportError extends Exception {
@@ -66,7 +86,7 @@ const POSTS_FROM = `
   select p.id, p.title, p.slug, p.content, u.username as author, p.is_published,
          to_json(p.published_at) #>> '{}' as published_at,
          to_json(p.created_at) #>> '{}' as created_at,
-         to_json(p.updated_at) #>> '{}' as updated_at,
+         to_json(p.updated_at) #>> '{}' as updated_at, p.cover_image_key,
          array(select t.name from post_tags pt join tags t on t.id = pt.tag_id
                 where pt.post_id = p.id order by t.slug) as tags
     from posts p join public.users u on u.id = p.author_id`
@@ -113,8 +133,27 @@ function exportedPost(row: any): ExportedPost {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     tags: row.tags,
+    coverImageKey: row.cover_image_key,
   }
 }
+
+async function exportedImage(tenantId: number, row: any): Promise<ExportedImage> {
+  const bytes = await mediaDisk().getBytes(mediaPath(tenantId, row.key))
+  return {
+    key: row.key,
+    originalName: row.original_name,
+    mimeType: row.mime_type,
+    width: row.width,
+    height: row.height,
+    createdAt: row.created_at,
+    data: Buffer.from(bytes).toString('base64'),
+  }
+}
+
+const IMAGES_SQL = `
+  select key, original_name, mime_type, width, height, to_json(created_at) #>> '{}' as created_at
+    from images
+   order by created_at, key`
 
 export class TenantTransfer {
   constructor(private lifecycle: TenantLifecycle) {}
@@ -131,20 +170,27 @@ export class TenantTransfer {
       if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
       await applySchema(trx, schemaName)
       const { rows } = await trx.rawQuery(POSTS_SQL)
-      return { ...documentHead(tenant), posts: rows.map(exportedPost) }
+      const { rows: imageRows } = await trx.rawQuery(IMAGES_SQL)
+      const images: ExportedImage[] = []
+      for (const row of imageRows) images.push(await exportedImage(tenant.id, row))
+      return { ...documentHead(tenant), posts: rows.map(exportedPost), images }
     })
   }
 
   /*
    * The document export() makes, as pieces of JSON text for a client to download: the
    * blog's section first, then its posts `batchSize` at a time, each batch read in its own
-   * short transaction when the consumer asks for it. Nothing is held between pieces, so a
-   * client that reads slowly holds no connection, and memory holds one batch whatever the
-   * size of the blog. Posts written meanwhile may or may not be in it; none twice.
+   * short transaction when the consumer asks for it, then its images one at a time. Nothing
+   * is held between pieces, so a client that reads slowly holds no connection, and memory
+   * holds one batch or one image whatever the size of the blog. Posts written meanwhile may or may not be in it; none twice.
    */
   async *exportChunks(schemaName: string, batchSize = 20): AsyncGenerator<string> {
     assertValidSchemaName(schemaName)
-    const tenant = await Tenant.query().where('schema_name', schemaName).preload('owner').preload('domains').first()
+    const tenant = await Tenant.query()
+      .where('schema_name', schemaName)
+      .preload('owner')
+      .preload('domains', (query) => query.whereNotNull('verified_at'))
+      .first()
     if (!tenant) throw new TenantNotFoundError(`No tenant with schema "${schemaName}"`)
     const head = JSON.stringify({ ...documentHead(tenant), posts: [] })
     yield head.slice(0, -2)
@@ -158,6 +204,14 @@ export class TenantTransfer {
       yield `${afterId === 0 ? '' : ','}${rows.map((row: any) => JSON.stringify(exportedPost(row))).join(',')}`
       afterId = rows[rows.length - 1].id
       if (rows.length < batchSize) break
+    }
+    const images = await db.transaction(async (trx) => {
+      await applySchema(trx, schemaName)
+      return (await trx.rawQuery(IMAGES_SQL)).rows
+    })
+    yield '],"images":['
+    for (const [index, row] of images.entries()) {
+      yield `${index === 0 ? '' : ','}${JSON.stringify(await exportedImage(tenant.id, row))}`
     }
     yield ']}'
   }
@@ -186,7 +240,8 @@ export class TenantTransfer {
         : doc.tenant.domains
     const primary = domains.find((entry) => entry.isPrimary) ?? domains[0]
 
-    const tenant = await db.transaction(async (trx) => {
+    let createdId: number | null = null
+    const importing = db.transaction(async (trx) => {
       const created = await this.lifecycle.create(
         {
           name: doc.tenant.name,
@@ -210,12 +265,46 @@ export class TenantTransfer {
       for (const extra of domains.filter((entry) => entry !== primary)) {
         await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
       }
+      createdId = created.id
+      await this.#insertImages(trx, created.id, schemaName, doc.images ?? [])
       await this.#insertPosts(trx, schemaName, doc.posts, idOf)
       await recordLastPost(trx, created.id, schemaName)
       return created
     })
+    let tenant: Tenant
+    try {
+      tenant = await importing
+    } catch (error) {
+      if (createdId !== null) await removeMedia(createdId).catch(() => {})
+      throw error
+    }
     this.lifecycle.changed(tenant.id, domains.map((entry) => entry.domain))
-    return { tenant, posts: doc.posts.length, domain: primary.domain }
+    return { tenant, posts: doc.posts.length, images: doc.images?.length ?? 0, domain: primary.domain }
+  }
+
+  /*
+   * The files are written under the new tenant's prefix inside the import's transaction;
+   * the caller removes them if it rolls back.
+   */
+  async #insertImages(trx: TransactionClientContract, tenantId: number, schemaName: string, images: ExportedImage[]) {
+    await applySchema(trx, schemaName)
+    for (const image of images) {
+      const bytes = Buffer.from(image.data, 'base64')
+      const format = detectFormat(bytes)
+      if (!format || MIME_BY_EXTENSION[image.key.slice(image.key.lastIndexOf('.') + 1)] !== format.mimeType) {
+        throw new InvalidExportError(`Image "${image.key}" of the export is not the ${image.mimeType} image its name says`)
+      }
+      await mediaDisk().put(mediaPath(tenantId, image.key), bytes, { contentType: format.mimeType })
+      await trx.insertQuery().table('images').insert({
+        key: image.key,
+        original_name: image.originalName,
+        mime_type: format.mimeType,
+        bytes: bytes.length,
+        width: image.width,
+        height: image.height,
+        created_at: image.createdAt,
+      })
+    }
   }
 
   async #insertPosts(
@@ -235,6 +324,7 @@ export class TenantTransfer {
       published_at: post.publishedAt,
       created_at: post.createdAt,
       updated_at: post.updatedAt,
+      cover_image_key: post.coverImageKey ?? null,
     }))
     for (let start = 0; start < rows.length; start += 500) {
       await trx.insertQuery().table('posts').multiInsert(rows.slice(start, start + 500))
@@ -286,6 +376,18 @@ function parseExport(document: unknown): TenantExport {
   const settingsProblem = tenant.settings === undefined ? null : storedSettingsProblem(tenant.settings)
   if (settingsProblem) throw new InvalidExportError(`The export's "settings" ${settingsProblem}`)
   if (!Array.isArray(doc.posts)) throw new InvalidExportError('The export has no "posts" list')
+  if (doc.images !== undefined && !Array.isArray(doc.images)) throw new InvalidExportError('The export\'s "images" is not a list')
+  ;(doc.images ?? []).forEach((image, index) => {
+    const ok =
+      typeof image?.key === 'string' &&
+      IMAGE_KEY.test(image.key) &&
+      typeof image.originalName === 'string' &&
+      image.originalName.length <= 255 &&
+      typeof image.data === 'string' &&
+      typeof image.createdAt === 'string' &&
+      [image.width, image.height].every((size) => size === null || Number.isInteger(size))
+    if (!ok) throw new InvalidExportError(`Image #${index + 1} of the export is malformed`)
+  })
   doc.posts.forEach((post, index) => {
     const ok =
       Number.isInteger(post?.id) &&
@@ -295,7 +397,8 @@ function parseExport(document: unknown): TenantExport {
       typeof post.author === 'string' &&
       typeof post.isPublished === 'boolean' &&
       typeof post.createdAt === 'string' &&
-      (post.tags === undefined || (Array.isArray(post.tags) && post.tags.every((tag) => typeof tag === 'string' && tag.length <= MAX_TAG_LENGTH)))
+      (post.tags === undefined || (Array.isArray(post.tags) && post.tags.every((tag) => typeof tag === 'string' && tag.length <= MAX_TAG_LENGTH))) &&
+      (post.coverImageKey == null || (typeof post.coverImageKey === 'string' && IMAGE_KEY.test(post.coverImageKey)))
     if (!ok) throw new InvalidExportError(`Post #${index + 1} of the export is malformed`)
   })
   return doc

@@ -2,6 +2,7 @@ import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { DateTime } from 'luxon'
 import { noNul } from '#validators/text'
 import { MAX_TAGS_PER_POST, MAX_TAG_LENGTH, splitTags } from '#services/tag_names'
+import { IMAGE_KEY } from '#tenancy/tenant_media'
 
 /*
  * The content limit depends on the blog's plan (#services/plans): pass it as metadata,
@@ -69,6 +70,8 @@ export const postValidator = vine.withMetaData<{ maxChars: number }>().compile(
       .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
       .use(whenPublished())
       .optional(),
+    // One of the blog's images (checked against its rows when saved), or none.
+    cover_image_key: vine.string().trim().regex(IMAGE_KEY).optional(),
   })
 )
 
@@ -79,6 +82,7 @@ postValidator.messagesProvider = new SimpleMessagesProvider({
   'slug.maxLength': 'Use at most {{ max }} characters',
   'tags.maxLength': 'Use at most {{ max }} characters for the tags',
   'publish_at.regex': 'Give a date and time such as 2027-01-31T09:00',
+  'cover_image_key.regex': 'Choose one of this blog\'s images',
 })
 
 /*

@@ -39,7 +39,7 @@ test.group('Tenant creation', () => {
     )
     assert.deepEqual(
       rows.map((row: any) => row.table_name),
-      ['post_tags', 'posts', 'tags']
+      ['images', 'post_tags', 'posts', 'tags']
     )
   })
 

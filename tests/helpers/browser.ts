@@ -77,7 +77,7 @@ export class Browser {
     return this.post(host, '/login', { uid, password }, { headers })
   }
 
-  send(method: string, host: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  send(method: string, host: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) {
     const jar = this.jar(host)
     const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
     return new Promise<Reply>((resolve, reject) => {

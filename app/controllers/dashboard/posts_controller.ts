@@ -7,6 +7,7 @@ import { readOnlyReason } from '#services/billing'
 import { limitOf } from '#services/plans'
 import { pageNumber } from '#services/public_pages'
 import { tagListOf, tagSuggestions } from '#services/tags'
+import { coverChoices, imageExists } from '#services/images'
 import { previewPost } from '#services/post_preview'
 import { absoluteUrl } from '#services/urls'
 import router from '@adonisjs/core/services/router'
@@ -15,7 +16,12 @@ interface DraftLink {
   url: string | null
 }
 
-const EDITOR_FIELDS = ['title', 'slug', 'content', 'tags', 'publish', 'publish_at']
+interface CoverOption {
+  value: string
+  label: string
+}
+
+const EDITOR_FIELDS = ['title', 'slug', 'content', 'tags', 'cover_image_key', 'publish', 'publish_at']
 
 /*
  * What the editor shows again after a preview without scripts: its own fields as typed.
@@ -49,7 +55,7 @@ export default class PostsController {
 
   async store(ctx: HttpContext) {
     const { response, session, auth, tenant } = ctx
-    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
+    const { fields, rendered } = await this.#submitted(ctx, (form) => this.#editor(ctx, null, form))
     const post = await createPost(tenant!, auth.getUserOrFail(), postInput(fields, rendered))
     session.flash('notice', publicationNotice(post, true))
     return response.redirect().toRoute('blog.dashboard')
@@ -62,7 +68,7 @@ export default class PostsController {
   async update(ctx: HttpContext) {
     const { response, session, params, tenant } = ctx
     const post = await postById(params.id)
-    const { fields, rendered } = this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
+    const { fields, rendered } = await this.#submitted(ctx, (form) => this.#editor(ctx, post, form))
     await updatePost(tenant!, post, postInput(fields, rendered))
     session.flash('notice', publicationNotice(post, false))
     return response.redirect().toRoute('blog.dashboard')
@@ -91,25 +97,41 @@ export default class PostsController {
     }
     const post = params.id ? { id: Number(params.id) } : null
     const form = { values: editorValues(request.all()), errors: preview.rendered ? {} : preview.errors }
-    return this.#page(ctx, post, form, preview.rendered ? preview : null, { fresh: preview.rendered })
+    // No scope here to list the blog's images: the chosen one stays chosen.
+    const cover = form.values.cover_image_key
+    const coverOptions = typeof cover === 'string' && cover ? [{ value: cover, label: 'The image chosen' }] : []
+    return this.#page(ctx, post, form, preview.rendered ? preview : null, { fresh: preview.rendered, coverOptions })
   }
 
   /*
    * The post as read and rendered before the scope opened (#services/post_submission); a
-   * refused one comes back as the form with everything the writer typed.
+   * refused one comes back as the form with everything the writer typed. A cover image
+   * must be one of the blog's (it may have been deleted since the form was shown).
    */
-  #submitted(ctx: HttpContext, page: (form: FormState) => Promise<string>) {
+  async #submitted(ctx: HttpContext, page: (form: FormState) => Promise<string>) {
     const submission = ctx.postSubmission!
     if (!submission.accepted) throw rejectForm(ctx, submission.errors, page)
+    const cover = submission.fields.cover_image_key
+    if (cover && !(await imageExists(cover))) {
+      throw rejectForm(ctx, { cover_image_key: ['This image is no longer on the blog: choose another one'] }, page)
+    }
     return submission
   }
 
   async #editor(ctx: HttpContext, post: Post | null, form?: FormState) {
     const tags = post ? await tagListOf(post.id) : ''
     const tagOptions = await tagSuggestions()
+    const covers = await coverChoices(post?.coverImageKey ?? null)
+    const coverOptions = covers.map((image) => ({ value: image.key, label: image.originalName }))
     // The stored HTML until the editor's script asks for a fresh preview with its count.
     const preview = form || !post ? null : { html: post.html ?? '', words: '' }
-    return this.#page(ctx, post, form, preview, { tags, tagOptions, fresh: false, draftLink: this.#draftLink(ctx, post) })
+    return this.#page(ctx, post, form, preview, {
+      tags,
+      tagOptions,
+      coverOptions,
+      fresh: false,
+      draftLink: this.#draftLink(ctx, post),
+    })
   }
 
   /*
@@ -126,7 +148,13 @@ export default class PostsController {
     post: Pick<Post, 'id'> | Post | null,
     form: FormState | undefined,
     preview: { html: string; words: string } | null,
-    { tags = '', tagOptions = [] as string[], fresh = false, draftLink = null as DraftLink | null } = {}
+    {
+      tags = '',
+      tagOptions = [] as string[],
+      coverOptions = [] as CoverOption[],
+      fresh = false,
+      draftLink = null as DraftLink | null,
+    } = {}
   ) {
     const saved = post && 'content' in post ? post : null
     return view.render('pages/dashboard/post_form', {
@@ -139,6 +167,7 @@ export default class PostsController {
       preview,
       fresh,
       draftLink,
+      coverOptions: [{ value: '', label: 'No cover image' }, ...coverOptions],
       maxChars: limitOf(tenant!, 'postChars'),
       scheduledAt: saved && publicationState(saved) === 'scheduled' ? saved.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })

@@ -74,6 +74,28 @@ test.group('In a real browser', (group) => {
     await renderedCleanly(page)
     await page.goto(`${blogOrigin}/dashboard`)
 
+    // An image drawn by the browser itself, uploaded from the Images page.
+    await page.getByRole('link', { name: 'Images' }).click()
+    const drawn: string = await page.evaluate(`(() => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 640
+      canvas.height = 240
+      const context = canvas.getContext('2d')
+      const sky = context.createLinearGradient(0, 0, 640, 240)
+      sky.addColorStop(0, '#1d4ed8')
+      sky.addColorStop(1, '#f59e0b')
+      context.fillStyle = sky
+      context.fillRect(0, 0, 640, 240)
+      return canvas.toDataURL('image/png').split(',')[1]
+    })()`)
+    await page.getByLabel('Image', { exact: true }).setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: Buffer.from(drawn, 'base64') })
+    await page.getByRole('button', { name: 'Upload image' }).click()
+    await page.getByText('Uploaded “harbour.png”.').waitFor()
+    const snippet = (await page.textContent('code.snippet'))!
+    assert.match(snippet, /^!\[harbour\]\(\/media\/[A-Za-z0-9_-]+\.png\)$/)
+    await renderedCleanly(page)
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click()
+
     await page.getByRole('link', { name: 'New post' }).click()
     const tooDeep = `${'> '.repeat(40)}a quote nested too deep`
     await page.getByLabel('Title').fill('Nested too deep')
@@ -87,8 +109,10 @@ test.group('In a real browser', (group) => {
     await page.screenshot({ path: app.tmpPath('screenshot-refused-post.png'), fullPage: true })
 
     await page.getByLabel('Title').fill('Hello from a real browser')
-    await page.getByLabel('Content (Markdown)').fill('This is **bold** and [a link](https://example.com).')
+    await page.getByLabel('Content (Markdown)').fill(`This is **bold** and [a link](https://example.com).\n\n${snippet}`)
     await page.locator('#preview-body strong', { hasText: 'bold' }).waitFor()
+    await page.locator('#preview-body img[alt="harbour"]').waitFor()
+    await page.getByLabel('Cover image (optional)').selectOption({ label: 'harbour.png' })
     assert.equal(await page.textContent('#word-count'), '6 words', 'the live preview counts what readers read')
     await page.getByLabel('Tags').fill('Browsers, Testing')
     await page.getByLabel('Published (visible to everyone)').check()
@@ -120,6 +144,14 @@ test.group('In a real browser', (group) => {
     await reader.getByRole('link', { name: 'Hello from a real browser' }).click()
     await reader.waitForURL(`${blogOrigin}/posts/hello-from-a-real-browser`)
     assert.equal(await reader.textContent('.content strong'), 'bold')
+    const shown = await reader.$$eval('img', (images) =>
+      images.map((image: any) => ({ cls: image.className, loaded: image.complete && image.naturalWidth === 640 }))
+    )
+    assert.deepEqual(shown, [
+      { cls: 'cover', loaded: true },
+      { cls: '', loaded: true },
+    ], 'the cover and the image in the text are served by the blog')
+    await reader.screenshot({ path: app.tmpPath('screenshot-post-with-image.png'), fullPage: true })
     await renderedCleanly(reader)
 
     await reader.getByRole('link', { name: 'Browsers' }).click()

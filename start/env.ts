@@ -82,6 +82,7 @@ const env = await Env.create(new URL('../', import.meta.url), {
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.string.optional(),
   MISS_LIMIT_PER_IP: Env.schema.number.optional(),
+  MEDIA_LIMIT_PER_IP: Env.schema.number.optional(),
   SIGNUPS_PER_IP: Env.schema.number.optional(),
   PREVIEWS_PER_MINUTE: Env.schema.number.optional(),
   SIGNUP_IP_WINDOW: Env.schema.string.optional(),

@@ -4,7 +4,8 @@
  * Fair shares: requests that miss the page cache (they render, and most touch the database)
  * are limited per client address (MISS_LIMIT_PER_IP, default 20 a second) and per blog (its
  * plan's requestsPerMinute, config/plans.ts), so that no client and no blog's traffic can
- * take what every blog needs. Cache hits are free.
+ * take what every blog needs. Cache hits are free. Images (/media) count on their own, per
+ * client address only (MEDIA_LIMIT_PER_IP, default 200 a second).
  *
  * Sign-ups, which create a schema each, are limited per address (SIGNUPS_PER_IP, default 5
  * an hour) and over the whole site (SIGNUPS_GLOBAL, default 100 in 10 minutes).
@@ -37,6 +38,7 @@ import User from '#models/user'
 
 export const fairShare = {
   perIp: { requests: env.get('MISS_LIMIT_PER_IP', 20), duration: '1 sec' },
+  mediaPerIp: { requests: env.get('MEDIA_LIMIT_PER_IP', 200), duration: '1 sec' },
 }
 
 export const previewLimits = {

@@ -10,6 +10,7 @@ import db from '@adonisjs/lucid/services/db'
 import { runAce } from '#tests/helpers/ace'
 import { rawRequest, statusOf } from '#tests/helpers/raw_http'
 import { Browser } from '#tests/helpers/browser'
+import { startAppServer } from '#tests/helpers/app_server'
 import { createBlog, createUser, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
 import tenancy from '#tenancy/service'
@@ -568,5 +569,35 @@ test.group('Images', () => {
         `100 MB at the 25 MB ceiling: refused in ${atCeiling.ms.toFixed(0)} ms (connection closed at ${atCeiling.closedMs.toFixed(0)} ms) after ${mb(atCeiling.sentWhenAnswered)} MB sent, ` +
         `peak ${mb(atCeiling.peak - before)} MB on disk, ${mb(atCeiling.left - before)} MB left`
     )
+  }).timeout(60_000)
+
+  test('images count apart from pages: an address out of page allowance still loads images, and a flood of them is cut', async ({
+    assert,
+  }) => {
+    const blog = await createBlog(uniqueName('img_rate'))
+    const owner = await ownerOf(blog)
+    assert.equal((await upload(owner, blog.domain, { name: 'a.png', bytes: png(4, 4), type: 'image/png' })).status, 302)
+    const key = keyIn((await owner.get(blog.domain, '/dashboard/images')).body)
+    const server = await startAppServer(3394, { MISS_LIMIT_PER_IP: '3', MEDIA_LIMIT_PER_IP: '40' })
+    const get = (path: string) =>
+      new Promise<number>((done, fail) => {
+        const request = http.request({ hostname: '127.0.0.1', port: 3394, path, headers: { host: blog.domain } }, (response) => {
+          response.resume()
+          response.on('end', () => done(response.statusCode ?? 0))
+        })
+        request.on('error', fail)
+        request.end()
+      })
+    try {
+      const pages: number[] = []
+      for (let i = 0; i < 4; i++) pages.push(await get(`/posts/missing-${i}`))
+      assert.deepEqual(pages, [404, 404, 404, 429], 'the address has spent its page allowance')
+      // Each counter's second starts at its first request: the burst fits in it.
+      const images = await Promise.all(Array.from({ length: 50 }, () => get(`/media/${key}`)))
+      assert.equal(images.filter((status) => status === 200).length, 40, 'images still load, on their own allowance')
+      assert.equal(images.filter((status) => status === 429).length, 10, 'past 40 images a second, the address waits')
+    } finally {
+      await server.stop()
+    }
   }).timeout(60_000)
 })

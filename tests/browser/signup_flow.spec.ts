@@ -134,6 +134,8 @@ test.group('In a real browser', (group) => {
     assert.include(await page.textContent('main'), `Scheduled “Tomorrow news” for ${tomorrow.replace('T', ' ')} UTC.`)
     await page.screenshot({ path: app.tmpPath('screenshot-dashboard.png'), fullPage: true })
     await page.getByRole('link', { name: 'Edit Tomorrow news' }).click()
+    assert.equal(await page.getByLabel('Title').inputValue(), 'Tomorrow news', 'the editor holds the saved post')
+    assert.equal(await page.getByLabel('Content (Markdown)').inputValue(), 'Not yet.')
     await page.getByRole('button', { name: 'Create a preview link' }).click()
     const previewLink = await page.getByRole('textbox', { name: 'Preview link' }).inputValue()
     assert.match(previewLink, new RegExp(`^${blogOrigin}/preview/[A-Za-z0-9_-]{43}$`))

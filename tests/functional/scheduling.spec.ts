@@ -75,6 +75,8 @@ test.group('Scheduled posts', () => {
     const edit = /href="(\/dashboard\/posts\/\d+\/edit)"/.exec(editor.body)![1]
     const form = await owner.get(blog.domain, edit)
     assert.include(form.body, `value="${later}"`, 'the editor shows the time it is scheduled for')
+    assert.include(form.body, 'name="title" value="Later"')
+    assert.match(form.body, /name="content"[^>]*>x<\/textarea>/)
     const now = await owner.post(blog.domain, `${edit.replace('/edit', '')}?_method=PUT`, { title: 'Later', content: 'x', publish: '1' })
     assert.equal(now.status, 302)
     const reader = new Browser()

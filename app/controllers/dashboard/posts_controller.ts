@@ -95,12 +95,12 @@ export default class PostsController {
       const errors = Object.entries(preview.errors).flatMap(([field, messages]) => messages.map((message) => ({ field, message })))
       return response.status(preview.retryAfterSeconds ? 429 : 422).send({ errors })
     }
-    const post = params.id ? { id: Number(params.id) } : null
+    const postId = params.id ? Number(params.id) : null
     const form = { values: editorValues(request.all()), errors: preview.rendered ? {} : preview.errors }
     // No scope here to list the blog's images: the chosen one stays chosen.
     const cover = form.values.cover_image_key
     const coverOptions = typeof cover === 'string' && cover ? [{ value: cover, label: 'The image chosen' }] : []
-    return this.#page(ctx, post, form, preview.rendered ? preview : null, { fresh: preview.rendered, coverOptions })
+    return this.#page(ctx, null, postId, form, preview.rendered ? preview : null, { fresh: preview.rendered, coverOptions })
   }
 
   /*
@@ -125,7 +125,7 @@ export default class PostsController {
     const coverOptions = covers.map((image) => ({ value: image.key, label: image.originalName }))
     // The stored HTML until the editor's script asks for a fresh preview with its count.
     const preview = form || !post ? null : { html: post.html ?? '', words: '' }
-    return this.#page(ctx, post, form, preview, {
+    return this.#page(ctx, post, post?.id ?? null, form, preview, {
       tags,
       tagOptions,
       coverOptions,
@@ -143,9 +143,14 @@ export default class PostsController {
     return { url: path ? absoluteUrl(request, request.hostname()!, path) : null }
   }
 
+  /*
+   * The editor page: of a saved post (`post`), or of what was typed, for the post `postId`
+   * or a new one.
+   */
   #page(
     { view, tenant }: HttpContext,
-    post: Pick<Post, 'id'> | Post | null,
+    post: Post | null,
+    postId: number | null,
     form: FormState | undefined,
     preview: { html: string; words: string } | null,
     {
@@ -156,11 +161,10 @@ export default class PostsController {
       draftLink = null as DraftLink | null,
     } = {}
   ) {
-    const saved = post && 'content' in post ? post : null
     return view.render('pages/dashboard/post_form', {
       blog: tenant,
-      post: saved,
-      postId: post?.id ?? null,
+      post,
+      postId,
       form,
       tags,
       tagOptions,
@@ -169,7 +173,7 @@ export default class PostsController {
       draftLink,
       coverOptions: [{ value: '', label: 'No cover image' }, ...coverOptions],
       maxChars: limitOf(tenant!, 'postChars'),
-      scheduledAt: saved && publicationState(saved) === 'scheduled' ? saved.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
+      scheduledAt: post && publicationState(post) === 'scheduled' ? post.publishedAt!.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss") : '',
     })
   }
 }

@@ -20,10 +20,24 @@ export interface PageMeta {
   image?: string | null
 }
 
-/* Meta descriptions are one line: the blog's description, else its tagline. */
+/*
+ * Meta descriptions are one line of at most 160 characters, what search results and link
+ * previews show; every page carries it twice (description, og:description), so a long one
+ * only costs bytes on each page served.
+ */
+const DESCRIPTION_MAX = 160
+
+function oneLine(text: string): string | null {
+  const line = text.replace(/\s+/g, ' ').trim()
+  if (line.length <= DESCRIPTION_MAX) return line || null
+  const cut = line.slice(0, DESCRIPTION_MAX - 1)
+  const space = cut.lastIndexOf(' ')
+  return `${(space > DESCRIPTION_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`
+}
+
+/* The blog's description, else its tagline. */
 function blogDescription(blog: TenantRef) {
-  const text = (blog.description || blog.tagline || '').replace(/\s+/g, ' ').trim()
-  return text || null
+  return oneLine(blog.description || blog.tagline || '')
 }
 
 function canonical(request: Request, blog: TenantRef, path: string) {
@@ -43,7 +57,7 @@ export function homeMeta(request: Request, blog: TenantRef, page: number): PageM
 export function postMeta(request: Request, blog: TenantRef, post: PostPage): PageMeta {
   return {
     title: post.title,
-    description: post.excerpt.replace(/\s+/g, ' ').trim() || blogDescription(blog),
+    description: oneLine(post.excerpt) ?? blogDescription(blog),
     url: canonical(request, blog, router.makeUrl('blog.posts.show', { slug: post.slug })),
     type: 'article',
     publishedTime: post.isPublished && !post.scheduled ? post.publishedAt : null,

@@ -291,6 +291,14 @@ test.group('Blog settings', () => {
         isPublished: true,
         publishedAt: DateTime.fromISO('2026-03-04T05:06:07Z'),
       })
+      await Post.create({
+        title: 'Long',
+        slug: 'long',
+        content: 'word '.repeat(100),
+        authorId: blog.ownerId!,
+        isPublished: true,
+        publishedAt: DateTime.fromISO('2026-03-04T05:06:07Z'),
+      })
     })
     await saveSettings(owner, blog, { name: 'Blog "Q" <x>', description: 'About & around' })
     const reader = new Visitor(client)
@@ -303,20 +311,24 @@ test.group('Blog settings', () => {
       `<link rel="canonical" href="${origin}/posts/quoted">`,
       `<meta name="description" content="${excerpt}">`,
       `<meta property="og:description" content="${excerpt}">`,
-      `<meta name="twitter:description" content="${excerpt}">`,
       '<meta property="og:site_name" content="Blog &quot;Q&quot; &lt;x&gt;">',
       `<meta property="og:title" content="${title}">`,
       `<meta property="og:url" content="${origin}/posts/quoted">`,
       '<meta property="og:type" content="article">',
       '<meta property="article:published_time" content="2026-03-04T05:06:07.000Z">',
       '<meta name="twitter:card" content="summary">',
-      `<meta name="twitter:title" content="${title}">`,
       `<link rel="alternate" type="application/atom+xml" title="Blog &quot;Q&quot; &lt;x&gt;" href="/feed.xml">`,
     ]) {
       assert.include(post, tag)
     }
     assert.notInclude(post, 'og:image')
+    assert.notInclude(post, 'twitter:title', 'Twitter reads og:title')
     assert.notInclude(post, '<b>&</b>')
+
+    const long = (await reader.get(blog.domain, '/posts/long')).text()
+    const clipped = `${'word '.repeat(31).trim()}…`
+    assert.include(long, `<meta name="description" content="${clipped}">`, 'a description is clipped at a word, under 160 characters')
+    assert.isAtMost(clipped.length, 160)
 
     const home = (await reader.get(blog.domain, '/')).text()
     assert.include(home, `<link rel="canonical" href="${origin}/">`)

@@ -2,16 +2,11 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import Post from '#models/post'
 import { withTenant } from '#tenancy/tenant_scope'
-import { Browser, ownerOf } from '#tests/helpers/browser'
+import { Browser, ownerOf, reader } from '#tests/helpers/browser'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 
 type Blog = Awaited<ReturnType<typeof createBlog>>
 
-function reader() {
-  const browser = new Browser()
-  browser.keepCookies = false
-  return browser
-}
 
 async function draftOf(blog: Blog, owner: Browser, title: string, fields: Record<string, string> = {}) {
   await owner.post(blog.domain, '/dashboard/posts', { title, content: `${title} body`, ...fields })

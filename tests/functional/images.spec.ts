@@ -9,7 +9,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { runAce } from '#tests/helpers/ace'
 import { rawRequest, statusOf } from '#tests/helpers/raw_http'
-import { Browser } from '#tests/helpers/browser'
+import { Browser, ownerOf } from '#tests/helpers/browser'
 import { startAppServer } from '#tests/helpers/app_server'
 import { createBlog, createUser, uniqueName } from '#tests/helpers/tenants'
 import { BLOG_PASSWORD } from '#tests/helpers/visitor'
@@ -196,12 +196,6 @@ async function imageRows(blog: Blog) {
   return rows as { key: string; original_name: string; mime_type: string; bytes: number; width: number; height: number }[]
 }
 
-async function ownerOf(blog: Blog) {
-  const owner = new Browser()
-  const login = await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
-  if (login.status !== 302) throw new Error(`login failed: ${login.status}`)
-  return owner
-}
 
 /*
  * A change made by a command reaches the test server through the tenancy notifications.

@@ -6,17 +6,12 @@ import tenancy from '#tenancy/service'
 import { withTenant } from '#tenancy/tenant_scope'
 import { setPostTags } from '#services/tags'
 import { splitTags } from '#services/tag_names'
-import { Browser, ownerOf } from '#tests/helpers/browser'
+import { Browser, ownerOf, reader } from '#tests/helpers/browser'
 import { createBlog, uniqueName } from '#tests/helpers/tenants'
 
 type Blog = Awaited<ReturnType<typeof createBlog>>
 
 
-function reader() {
-  const browser = new Browser()
-  browser.keepCookies = false
-  return browser
-}
 
 async function write(owner: Browser, blog: Blog, title: string, tags: string, extra: Record<string, string> = { publish: '1' }) {
   const response = await owner.post(blog.domain, '/dashboard/posts', { title, content: `${title} text`, tags, ...extra })

@@ -140,7 +140,17 @@ export function storeCookies(jar: Map<string, string>, lines: string[], decode =
  */
 export async function ownerOf(blog: { domain: string; schemaName: string }) {
   const owner = new Browser()
-  await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
+  const login = await owner.login(blog.domain, blog.schemaName, BLOG_PASSWORD)
+  if (login.status !== 302) throw new Error(`login failed: ${login.status}`)
   await owner.get(blog.domain, '/dashboard/posts/new')
   return owner
+}
+
+/*
+ * A reader who keeps no cookies: every request is a first visit, as the page cache sees it.
+ */
+export function reader() {
+  const browser = new Browser()
+  browser.keepCookies = false
+  return browser
 }

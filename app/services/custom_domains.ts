@@ -3,11 +3,10 @@ import Domain from '#models/domain'
 import { findTenantForBilling } from '#services/billing'
 import { featureRefusal, hasFeature, limitOf, limitRefusal } from '#services/plans'
 import tenancy from '#tenancy/service'
+import { normalizeHost } from '#tenancy/host'
 import { DomainLimitError, DomainNotFoundError, DomainTakenError, LastDomainError } from '#tenancy/errors'
 import { tenantRefOf } from '#tenancy/tenant_ref'
 import type { TenantRef } from '#tenancy/types'
-
-export class DomainNotAllowedError extends Error {}
 
 /*
  * A dashboard action on a domain that cannot be done, with a message for the owner;
@@ -29,21 +28,15 @@ export class DomainRefused extends Error {
  * blog's own pending claim of the domain, which this verifies.
  */
 export async function addDomain(schemaName: string, domain: string, options: { primary?: boolean } = {}) {
-  const normalised = domain.trim().toLowerCase()
-  if (normalised !== tenancy.lifecycle.defaultDomain(schemaName)) {
-    const tenant = await findTenantForBilling(schemaName)
-    const blog = tenantRefOf(tenant)
-    if (!hasFeature(blog, 'customDomains')) throw new DomainNotAllowedError(featureRefusal(blog, 'customDomains'))
-    const custom = await Domain.query()
-      .where('tenant_id', tenant.id)
-      .whereNot('domain', tenancy.lifecycle.defaultDomain(schemaName))
-      .whereNot('domain', normalised)
-      .count('* as n')
-    if (Number(custom[0].$extras.n) >= limitOf(blog, 'customDomains')) {
-      throw new DomainNotAllowedError(limitRefusal(blog, 'customDomains'))
-    }
+  const blog = tenantRefOf(await findTenantForBilling(schemaName))
+  const own = normalizeHost(domain) === tenancy.lifecycle.defaultDomain(schemaName)
+  if (!own && !hasFeature(blog, 'customDomains')) throw new DomainRefused(featureRefusal(blog, 'customDomains'))
+  try {
+    return await tenancy.domains.add(schemaName, domain, { ...options, maxCustom: limitOf(blog, 'customDomains') })
+  } catch (error) {
+    if (error instanceof DomainLimitError) throw new DomainRefused(limitRefusal(blog, 'customDomains'))
+    throw error
   }
-  return tenancy.domains.add(schemaName, domain, options)
 }
 
 export type DomainState = 'primary' | 'active' | 'pending'

@@ -37,12 +37,20 @@ export class TenantDomains {
 
   /*
    * A domain an administrator vouches for: verified at once, the blog's own pending claim
-   * of it included, and other blogs' claims dropped.
+   * of it included, and other blogs' claims dropped. With `maxCustom`, the blog may hold at
+   * most that many domains besides its own subdomain, this one counted once.
    */
-  async add(schemaName: string, rawDomain: string, { primary = false } = {}): Promise<Domain> {
+  async add(
+    schemaName: string,
+    rawDomain: string,
+    { primary = false, maxCustom = Number.POSITIVE_INFINITY } = {}
+  ): Promise<Domain> {
     const domain = this.#validate(rawDomain)
     const { added, dropped } = await db.transaction(async (trx) => {
       const tenant = await this.#tenant(trx, schemaName, true)
+      if (domain !== this.defaultDomain(schemaName)) {
+        await this.#assertRoom(trx, tenant.id, schemaName, maxCustom, domain)
+      }
       if (primary) {
         await Domain.query({ client: trx }).where('tenant_id', tenant.id).update({ isPrimary: false })
       }
@@ -66,9 +74,23 @@ export class TenantDomains {
   }
 
   /*
+   * Counted with the tenant row locked (the caller's #tenant), so concurrent additions
+   * cannot pass the limit together.
+   */
+  async #assertRoom(trx: TransactionClientContract, tenantId: number, schemaName: string, maxCustom: number, domain: string) {
+    const custom = await Domain.query({ client: trx })
+      .where('tenant_id', tenantId)
+      .whereNot('domain', this.defaultDomain(schemaName))
+      .whereNot('domain', domain)
+      .count('* as n')
+    if (Number(custom[0].$extras.n) >= maxCustom) {
+      throw new DomainLimitError(`"${schemaName}" has ${custom[0].$extras.n} custom domains`)
+    }
+  }
+
+  /*
    * A domain the blog's owner says is theirs, not yet proven: it serves nothing until
-   * verify(). At most `maxCustom` domains besides the blog's own subdomain, counted with
-   * the tenant row locked so that concurrent claims cannot pass the limit together.
+   * verify(). At most `maxCustom` domains besides the blog's own subdomain.
    */
   async claim(
     schemaName: string,
@@ -79,13 +101,7 @@ export class TenantDomains {
     const domain = this.#validate(rawDomain)
     const claimed = await db.transaction(async (trx) => {
       const tenant = await this.#tenant(trx, schemaName, true)
-      const custom = await Domain.query({ client: trx })
-        .where('tenant_id', tenant.id)
-        .whereNot('domain', this.defaultDomain(schemaName))
-        .count('* as n')
-      if (Number(custom[0].$extras.n) >= maxCustom) {
-        throw new DomainLimitError(`"${schemaName}" has ${custom[0].$extras.n} custom domains`)
-      }
+      await this.#assertRoom(trx, tenant.id, schemaName, maxCustom, domain)
       try {
         return await Domain.create(
           { tenantId: tenant.id, domain, isPrimary: false, verifiedAt: null, verificationToken: token },

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { Readable } from 'node:stream'
 import type { HttpContext } from '@adonisjs/core/http'
 import string from '@adonisjs/core/helpers/string'
 import type { MultipartStream } from '@adonisjs/core/types/bodyparser'
 import bodyParserConfig from '#config/bodyparser'
 import { limitOf } from '#services/plans'
 import { SIGNATURE_BYTES, detectFormat, readDimensions, type ImageFormat } from '#services/image_formats'
-import { mediaDisk, mediaPath } from '#tenancy/tenant_media'
+import { mediaDisk, mediaPath, writeMedia } from '#tenancy/tenant_media'
 import type { TenantRef } from '#tenancy/types'
 
 export interface ReceivedImage {
@@ -20,7 +19,7 @@ export interface ReceivedImage {
 
 export type ImageUpload =
   | { accepted: true; image: ReceivedImage }
-  | { accepted: false; status: 413 | 422; errors: Record<string, string[]> }
+  | { accepted: false; status: 413 | 422 | 429; errors: Record<string, string[]> }
 
 const MB = 1024 * 1024
 /* The bodyparser's multipart limit: no plan lifts it. */
@@ -31,7 +30,7 @@ const HEADER_BYTES = 64 * 1024
 class Refusal extends Error {
   constructor(
     message: string,
-    readonly status: 413 | 422 = 422
+    readonly status: 413 | 422 | 429 = 422
   ) {
     super(message)
   }
@@ -46,8 +45,31 @@ class Refusal extends Error {
  * (#middleware/image_files_middleware).
  */
 export async function receiveImage(ctx: HttpContext): Promise<ImageUpload> {
-  const { request } = ctx
   const blog = ctx.tenant!
+  const receiving = uploadsInFlight.get(blog.id) ?? 0
+  if (receiving >= UPLOADS_AT_ONCE) {
+    return refused(new Refusal(`This blog is already receiving ${UPLOADS_AT_ONCE} uploads. Try again once they are done.`, 429))
+  }
+  uploadsInFlight.set(blog.id, receiving + 1)
+  try {
+    return await receive(ctx, blog)
+  } finally {
+    const left = (uploadsInFlight.get(blog.id) ?? 1) - 1
+    if (left > 0) uploadsInFlight.set(blog.id, left)
+    else uploadsInFlight.delete(blog.id)
+  }
+}
+
+/*
+ * Uploads a blog may have streaming in at once, per process: each may write up to the
+ * ceiling to the disk before it is checked against the blog's storage, so without this a
+ * blog (or a stolen session) could fill the disk with uploads in flight.
+ */
+const UPLOADS_AT_ONCE = 2
+const uploadsInFlight = new Map<number, number>()
+
+async function receive(ctx: HttpContext, blog: TenantRef): Promise<ImageUpload> {
+  const { request } = ctx
   const multipart = request.is(['multipart/form-data']) && request.hasBody() ? request.multipart : null
   if (!multipart) return refused(new Refusal('Choose an image file to upload.'))
 
@@ -135,7 +157,7 @@ async function storeImage(
     }
   }
   try {
-    await mediaDisk().putStream(path, Readable.from(body()), { contentType: format.mimeType })
+    await writeMedia(path, body(), format.mimeType)
   } catch (error) {
     await mediaDisk().delete(path).catch(() => {})
     throw refusal ?? error

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream'
 import drive from '@adonisjs/drive/services/main'
+import { FSDriver } from 'flydrive/drivers/fs'
 
 /*
  * Each blog's files live under its own prefix on the Drive disk, named by the tenant's
@@ -19,6 +21,19 @@ export function mediaPath(tenantId: number, key: string) {
 
 export function mediaDisk() {
   return drive.use()
+}
+
+/*
+ * Writes a file as its bytes arrive. A local disk takes the stream as it comes; S3's
+ * PutObject needs the length first, so there the bytes (at most one upload, bounded by
+ * the bodyparser's ceiling) are gathered, then sent.
+ */
+export async function writeMedia(path: string, chunks: AsyncIterable<Buffer>, contentType: string) {
+  const disk = mediaDisk()
+  if (disk.driver instanceof FSDriver) return disk.putStream(path, Readable.from(chunks), { contentType })
+  const parts: Buffer[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return disk.put(path, Buffer.concat(parts), { contentType })
 }
 
 export async function copyMedia(fromTenantId: number, toTenantId: number, keys: string[]) {

@@ -594,4 +594,40 @@ test.group('Images', () => {
       await server.stop()
     }
   }).timeout(60_000)
+
+  test('a blog receives two uploads at once: a third is refused at once, and the next one after them is taken', async ({
+    assert,
+  }) => {
+    const blog = await createBlog(uniqueName('img_flight'))
+    const owner = await ownerOf(blog)
+    const action = await uploadAction(owner, blog.domain)
+    const cookie = [...owner.jar(blog.domain)].map(([name, value]) => `${name}=${value}`).join('; ')
+    const head = Buffer.from(
+      '--slow\r\nContent-Disposition: form-data; name="image"; filename="slow.png"\r\nContent-Type: image/png\r\n\r\n'
+    )
+    // Two uploads that announce 1 MB and send a few bytes of it, then wait.
+    const slow = [1, 2].map(() => {
+      const exchange = rawRequest(base(), [
+        `POST ${action} HTTP/1.1`,
+        `Host: ${blog.domain}`,
+        `Cookie: ${cookie}`,
+        'Content-Type: multipart/form-data; boundary=slow',
+        `Content-Length: ${head.length + 1024 * 1024}`,
+      ])
+      exchange.socket.write(Buffer.concat([head, png(1, 1)]))
+      return exchange
+    })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const third = await upload(owner, blog.domain, { name: 'third.png', bytes: png(2, 2), type: 'image/png' })
+      assert.equal(third.status, 429)
+      assert.include(text(third.body), 'This blog is already receiving 2 uploads. Try again once they are done.')
+    } finally {
+      for (const exchange of slow) exchange.socket.destroy()
+    }
+    await Promise.all(slow.map((exchange) => exchange.closed))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.equal((await upload(owner, blog.domain, { name: 'next.png', bytes: png(2, 2), type: 'image/png' })).status, 302)
+    assert.lengthOf(await imageRows(blog), 1, 'only the last upload was kept')
+  }).timeout(30_000)
 })

@@ -56,6 +56,7 @@ try {
     SIGNUPS_PER_IP: '1000000',
     SIGNUPS_GLOBAL: '1000000',
     MAIL_PER_IP: '1000000',
+    MAIL_GLOBAL: '1000000',
     TZ: 'UTC',
     ...toEnv(settings, database),
   }

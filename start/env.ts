@@ -107,6 +107,8 @@ const env = await Env.create(new URL('../', import.meta.url), {
   MAIL_PER_IP: Env.schema.number.optional(),
   MAIL_IP_WINDOW: Env.schema.string.optional(),
   MAIL_PER_ADDRESS: Env.schema.number.optional(),
+  MAIL_GLOBAL: Env.schema.number.optional(),
+  MAIL_GLOBAL_WINDOW: Env.schema.string.optional(),
   MAIL_ADDRESS_WINDOW: Env.schema.string.optional(),
 
   /*

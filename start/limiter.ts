@@ -14,8 +14,10 @@
  *
  * Forms that send mail (password reset, verification, change of address) are limited per
  * client address (MAIL_PER_IP, default 10 an hour) and per email address or account
- * (MAIL_PER_ADDRESS, default 3 an hour), so no visitor can make the server send unbounded
- * mail, nor flood one mailbox. Counted whether the address has an account or not.
+ * (MAIL_PER_ADDRESS, default 3 an hour), and over the whole site (MAIL_GLOBAL, default 500
+ * in 10 minutes, below what the mail outbox holds), so no visitor can make the server send
+ * unbounded mail, flood one mailbox, or crowd out everyone else's links. Counted whether
+ * the address has an account or not.
  *
  * Logins are limited on failures only (a successful login costs nothing),
  * on two counters at once:
@@ -53,6 +55,7 @@ export const signupLimits = {
 export const mailLimits = {
   perIp: { requests: env.get('MAIL_PER_IP', 10), duration: env.get('MAIL_IP_WINDOW', '1 hour') },
   perAddress: { requests: env.get('MAIL_PER_ADDRESS', 3), duration: env.get('MAIL_ADDRESS_WINDOW', '1 hour') },
+  global: { requests: env.get('MAIL_GLOBAL', 500), duration: env.get('MAIL_GLOBAL_WINDOW', '10 minutes') },
 }
 
 /*
@@ -62,6 +65,7 @@ export const mailLimits = {
  */
 export function mailCounters(ip: string, ...recipients: string[]) {
   return [
+    { limits: mailLimits.global, key: 'mail_global' },
     { limits: mailLimits.perIp, key: `mail_ip_${ip}` },
     ...recipients.map((recipient) => ({
       limits: mailLimits.perAddress,

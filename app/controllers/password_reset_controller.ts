@@ -20,9 +20,12 @@ export default class PasswordResetController {
   async store(ctx: HttpContext) {
     const page = (form: FormState) => this.#requestForm(ctx, form)
     const { email } = await validateForm(ctx, forgotPasswordValidator, page)
-    const wait = await consumeAll(mailCounters(ctx.request.ip(), email))
+    const [global, perIp, perAddress] = mailCounters(ctx.request.ip(), email)
+    const wait = await consumeAll([global, perIp])
     if (wait > 0) throw rejectForm(ctx, { _form: [tooManyMails(wait)] }, page, { status: 429, retryAfterSeconds: wait })
-    requestPasswordReset(email, mainSiteLinks(ctx.request))
+    // Past the address's own allowance the answer is the same and nothing is sent: whoever
+    // asks for someone else's links cannot stop the owner asking, nor learn anything.
+    if ((await consumeAll([perAddress])) === 0) requestPasswordReset(email, mainSiteLinks(ctx.request))
     return ctx.view.render('pages/account/reset_sent', { email })
   }
 

@@ -83,7 +83,9 @@ export async function changePassword(user: User, password: string) {
 }
 
 /*
- * A new password ends every session of the user: their epoch moves on.
+ * A new password ends every session of the user (their epoch moves on) and every link
+ * mailed to them before: a link asked for by whoever knew the old password (an address
+ * change, above all) must not outlive it.
  */
 async function setPassword(
   client: { rawQuery: typeof db.rawQuery },
@@ -98,14 +100,16 @@ async function setPassword(
       where id = ?`,
     [hashed, proveAddress, userId]
   )
+  await client.rawQuery('update public.account_tokens set used_at = now() where user_id = ? and used_at is null', [userId])
 }
 
 export function requestEmailChange(user: User, newEmail: string, links: LinkMaker) {
   const { id, email, username } = user
   sendLater('change_email', async () => {
     const token = await issueToken(id, 'change_email', newEmail)
-    await emailChangeMail(newEmail, username, links('main.account.email.confirm', token))
+    // The old address hears of it first, whatever becomes of the message to the new one.
     await emailChangeNotice(email, username, newEmail)
+    await emailChangeMail(newEmail, username, links('main.account.email.confirm', token))
   })
 }
 
@@ -123,6 +127,8 @@ export async function confirmEmailChange(token: unknown): Promise<{ email: strin
         .from('public.users')
         .where('id', found.userId)
         .update({ email: found.newEmail, email_verified_at: new Date(), updated_at: new Date() })
+      // Links mailed to the old address go with it.
+      await trx.rawQuery('update public.account_tokens set used_at = now() where user_id = ? and used_at is null', [found.userId])
       return { email: found.newEmail! }
     })
   } catch (error) {

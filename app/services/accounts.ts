@@ -165,7 +165,8 @@ export async function accountBlogs(user: User): Promise<AccountBlog[]> {
  * is never whole in memory.
  */
 export function exportBlog(blog: AccountBlog) {
-  return Readable.from(tenancy.transfer.exportChunks(blog.schemaName))
+  // One piece ahead of the client at most: a slow reader holds one batch, not sixteen.
+  return Readable.from(tenancy.transfer.exportChunks(blog.schemaName), { highWaterMark: 1 })
 }
 
 /*

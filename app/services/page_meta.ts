@@ -3,6 +3,7 @@ import type { Request } from '@adonisjs/core/http'
 import type { TenantRef } from '#tenancy/types'
 import type { PostPage } from '#services/post_queries'
 import { blogOrigin } from '#services/urls'
+import { excerptOfText } from '#services/excerpts'
 
 /*
  * What the layout puts in a public page's <head> for search engines and link previews:
@@ -25,14 +26,8 @@ export interface PageMeta {
  * previews show; every page carries it twice (description, og:description), so a long one
  * only costs bytes on each page served.
  */
-const DESCRIPTION_MAX = 160
-
 function oneLine(text: string): string | null {
-  const line = text.replace(/\s+/g, ' ').trim()
-  if (line.length <= DESCRIPTION_MAX) return line || null
-  const cut = line.slice(0, DESCRIPTION_MAX - 1)
-  const space = cut.lastIndexOf(' ')
-  return `${(space > DESCRIPTION_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`
+  return excerptOfText(text, 159) || null
 }
 
 /* The blog's description, else its tagline. */

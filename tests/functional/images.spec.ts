@@ -456,6 +456,13 @@ test.group('Images', () => {
       const document = JSON.parse(await readFile(file, 'utf8'))
       assert.equal(document.images[0].key, key)
       assert.equal(document.posts[0].coverImageKey, key)
+      // The owner's download ("Download my blog") streams the same document, images included.
+      let streamed = ''
+      for await (const piece of tenancy.transfer.exportChunks(blog.schemaName)) streamed += piece
+      const downloaded = JSON.parse(streamed)
+      assert.deepEqual(downloaded.images, document.images)
+      assert.deepEqual(Buffer.from(downloaded.images[0].data, 'base64'), bytes)
+      assert.deepEqual(downloaded.posts, document.posts)
 
       const copyName = uniqueName('imgcopy')
       const imported = await runAce(['tenants:import', file, '--as', copyName])

@@ -1,6 +1,9 @@
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { rm } from 'node:fs/promises'
+import type { Writable } from 'node:stream'
 
 export default class TenantsExport extends BaseCommand {
   static commandName = 'tenants:export'
@@ -17,18 +20,30 @@ export default class TenantsExport extends BaseCommand {
   @flags.string({ description: 'Write to this file instead of standard output' })
   declare out?: string
 
+  /*
+   * Streamed as it is read (#tenancy/tenant_transfer exportChunks): a blog of gigabytes of
+   * images is never whole in memory, and no connection is held while the output drains.
+   */
   async run() {
     const { default: tenancy } = await import('#tenancy/service')
+    const out: Writable = this.out ? createWriteStream(this.out) : process.stdout
+    const tally = { posts: 0, images: 0 }
     try {
-      const document = await tenancy.transfer.export(this.schema)
-      const json = JSON.stringify(document, null, 2)
+      for await (const piece of tenancy.transfer.exportChunks(this.schema, { tally })) {
+        if (!out.write(piece)) await once(out, 'drain')
+      }
+      out.write('\n')
       if (this.out) {
-        await writeFile(this.out, `${json}\n`)
-        this.logger.success(`Exported "${this.schema}" (${document.posts.length} posts, ${document.images?.length ?? 0} ${document.images?.length === 1 ? 'image' : 'images'}) to ${this.out}`)
-      } else {
-        process.stdout.write(`${json}\n`)
+        out.end()
+        await once(out, 'finish')
+        const images = `${tally.images} ${tally.images === 1 ? 'image' : 'images'}`
+        this.logger.success(`Exported "${this.schema}" (${tally.posts} posts, ${images}) to ${this.out}`)
       }
     } catch (error) {
+      if (this.out) {
+        out.destroy()
+        await rm(this.out, { force: true })
+      }
       this.logger.error(error.message)
       this.exitCode = 1
     }

@@ -182,9 +182,13 @@ export class TenantTransfer {
    * blog's section first, then its posts `batchSize` at a time, each batch read in its own
    * short transaction when the consumer asks for it, then its images one at a time. Nothing
    * is held between pieces, so a client that reads slowly holds no connection, and memory
-   * holds one batch or one image whatever the size of the blog. Posts written meanwhile may or may not be in it; none twice.
+   * holds one batch or one image whatever the size of the blog. Posts written meanwhile
+   * may or may not be in it; none twice. `tally` counts what went out.
    */
-  async *exportChunks(schemaName: string, batchSize = 20): AsyncGenerator<string> {
+  async *exportChunks(
+    schemaName: string,
+    { batchSize = 20, tally = { posts: 0, images: 0 } } = {}
+  ): AsyncGenerator<string> {
     assertValidSchemaName(schemaName)
     const tenant = await Tenant.query()
       .where('schema_name', schemaName)
@@ -202,6 +206,7 @@ export class TenantTransfer {
       })
       if (rows.length === 0) break
       yield `${afterId === 0 ? '' : ','}${rows.map((row: any) => JSON.stringify(exportedPost(row))).join(',')}`
+      tally.posts += rows.length
       afterId = rows[rows.length - 1].id
       if (rows.length < batchSize) break
     }
@@ -212,6 +217,7 @@ export class TenantTransfer {
     yield '],"images":['
     for (const [index, row] of images.entries()) {
       yield `${index === 0 ? '' : ','}${JSON.stringify(await exportedImage(tenant.id, row))}`
+      tally.images++
     }
     yield ']}'
   }

@@ -62,7 +62,7 @@ export class TenantDomains {
           .first()
         const row = claimed
           ? await claimed.merge({ verifiedAt: DateTime.now(), verificationToken: null, isPrimary: primary }).save()
-          : await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary }, { client: trx })
+          : await Domain.create({ tenantId: tenant.id, domain, isPrimary: primary, verifiedAt: DateTime.now() }, { client: trx })
         return { added: row, dropped: await this.#dropOtherClaims(trx, domain, tenant.id) }
       } catch (error) {
         if (error?.code === '23505') throw new DomainTakenError(`The domain "${domain}" is already taken`)

@@ -191,7 +191,7 @@ export class TenantLifecycle {
     attributes: Partial<Tenant>
   ): Promise<Tenant> {
     const tenant = await Tenant.create(attributes, { client: trx })
-    await Domain.create({ tenantId: tenant.id, domain, isPrimary: true }, { client: trx })
+    await Domain.create({ tenantId: tenant.id, domain, isPrimary: true, verifiedAt: DateTime.now() }, { client: trx })
     return tenant
   }
 

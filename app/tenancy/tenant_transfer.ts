@@ -269,7 +269,10 @@ export class TenantTransfer {
       }
       await created.save()
       for (const extra of domains.filter((entry) => entry !== primary)) {
-        await Domain.create({ tenantId: created.id, domain: extra.domain, isPrimary: false }, { client: trx })
+        await Domain.create(
+          { tenantId: created.id, domain: extra.domain, isPrimary: false, verifiedAt: DateTime.now() },
+          { client: trx }
+        )
       }
       createdId = created.id
       await this.#insertImages(trx, created.id, schemaName, doc.images ?? [])

@@ -5,9 +5,8 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * a DNS TXT record holding `verification_token`; `verified_at` marks it proven. Only
  * verified domains serve a blog, and only they are unique: a pending claim by one blog
  * must not block the real owner, so pending names are unique per blog only, and the
- * verification decides. Rows written by the tenancy layer (a blog's own subdomain,
- * `tenants:domains:add`, imports, clones) are verified on insert by the column default,
- * as every existing row is here. A primary domain is always a verified one.
+ * verification decides. Every existing row is verified here (the column's default, which
+ * 0015 drops: the tenancy layer says it on each insert). A primary domain is always a verified one.
  * The row triggers of 0008 already notify on every update, so verifying, promoting and
  * removing a domain reach every process's host cache.
  */

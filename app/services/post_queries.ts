@@ -1,5 +1,6 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import blogConfig from '#config/blog'
+import { routeId } from '#services/route_ids'
 import Post from '#models/post'
 import tenancy from '#tenancy/service'
 import type { TenantRef } from '#tenancy/types'
@@ -235,17 +236,9 @@ export async function dashboardPage(page: number, perPage = blogConfig.dashboard
   return { posts: posts.slice(0, perPage), page, hasMore: posts.length > perPage }
 }
 
-/*
- * The route only lets digits through; ids past PostgreSQL's integer range would make the
- * query itself fail (a 500), so they are simply not found.
- */
-const MAX_ID = 2_147_483_647
-
 export function postById(id: unknown) {
-  const value = Number(id)
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID) {
-    throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
-  }
+  const value = routeId(id)
+  if (value === null) throw new Exception('Post not found', { status: 404, code: 'E_ROW_NOT_FOUND' })
   return Post.findOrFail(value)
 }
 

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { routeId } from '#services/route_ids'
 import { rejectForm, validateForm, type FormState } from '#exceptions/form_rejected'
 import BlogPolicy from '#policies/blog_policy'
 import {
@@ -14,9 +15,6 @@ import { readOnlyReason } from '#services/billing'
 import { featureRefusal } from '#services/plans'
 import { DomainNotFoundError } from '#tenancy/errors'
 import { domainValidator } from '#validators/domain'
-
-/* Route ids past PostgreSQL's integer range are simply not found. */
-const MAX_ID = 2_147_483_647
 
 interface Failure {
   id: number
@@ -103,7 +101,7 @@ export default class DomainsController {
 }
 
 function domainId({ params }: HttpContext) {
-  const id = Number(params.id)
-  if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) throw new DomainNotFoundError('No such domain on this blog')
+  const id = routeId(params.id)
+  if (id === null) throw new DomainNotFoundError('No such domain on this blog')
   return id
 }
